@@ -1,0 +1,117 @@
+"""Runs over time and over seeds: C5.time-logged, C7.multiple-runs, C7.seeds-reported."""
+
+from __future__ import annotations
+
+import re
+
+from auditor.checks._common import (
+    absence,
+    flag_name,
+    in_files,
+    located,
+    method_files,
+    names,
+    no,
+    unknown,
+    yes,
+)
+from auditor.facts import DocTopic, Facts
+from auditor.models import Finding
+
+
+def time_logged(facts: Facts) -> Finding:
+    signal = "C5.time-logged"
+    timed = in_files(facts.timing_code, method_files(facts))
+    logs = [g for g in facts.logs if g.elapsed_seconds is not None]
+    if timed or logs:
+        where = names(dict.fromkeys([t.path for t in timed] + [g.path for g in logs]))
+        return yes(
+            signal,
+            f"The search records elapsed time ({where}).",
+            located(timed, "timing in the search") + located(logs, "log with elapsed time"),
+        )
+    if facts.timing_code:
+        return no(
+            signal,
+            f"Elapsed time is measured only in {names(t.path for t in facts.timing_code)}"
+            ", not during the search.",
+            located(facts.timing_code, "timing outside the search"),
+        )
+    return no(
+        signal,
+        "The search does not record elapsed time or budget.",
+        [absence("no timing", "time.time()/perf_counter() deltas", "logged elapsed time")],
+    )
+
+
+def multiple_runs(facts: Facts) -> Finding:
+    signal = "C7.multiple-runs"
+    seeds = {g.seed for g in facts.logs if g.seed is not None}
+    logs = [g for g in facts.logs if g.seed is not None] if len(seeds) > 1 else []
+    looped = [i for i in facts.script_invocations if i.in_seed_loop]
+    lists = [c for c in facts.configs if len(c.seeds) > 1]
+    if facts.seed_loops or logs or looped or lists:
+        where = names(dict.fromkeys(x.path for x in [*facts.seed_loops, *looped, *lists, *logs]))
+        return yes(
+            signal,
+            f"Experiments run over several seeds ({where}).",
+            located(facts.seed_loops, "seed loop")
+            + located(looped, "run inside a seed loop")
+            + located(lists, "several seeds")
+            + located(logs, "per-seed log"),
+        )
+    docs = [d for d in facts.docs if d.topic is DocTopic.SEEDS]
+    if docs:
+        return unknown(
+            signal,
+            f"{names(d.path for d in docs)} talks about seeds or runs, but no "
+            "seed loop, per-seed logs or seed list is in the repository.",
+            located(docs, "docs on seeds"),
+        )
+    return no(
+        signal,
+        "Experiments are run with a single seed: no seed loop, per-seed logs or "
+        "seed list was found.",
+        [
+            absence(
+                "no repeated runs",
+                "shell seed loops",
+                "SLURM arrays",
+                "seed lists",
+                "per-seed logs",
+            )
+        ],
+    )
+
+
+def seeds_reported(facts: Facts) -> Finding:
+    signal = "C7.seeds-reported"
+    configs = [c for c in facts.configs if c.seeds]
+    logs = [g for g in facts.logs if g.seed is not None]
+    docs = [d for d in facts.docs if d.topic is DocTopic.SEEDS]
+    runs = [i for i in facts.script_invocations if any("seed" in flag_name(k) for k in i.flags)]
+    loops = [s for s in facts.seed_loops if re.search(r"\d", f"{s.detail} {s.snippet or ''}")]
+    if configs or logs or docs or runs or loops:
+        where = names(dict.fromkeys(x.path for x in [*configs, *logs, *docs, *runs, *loops]))
+        return yes(
+            signal,
+            f"The seeds are named in {where}.",
+            located(configs, "config with seeds")
+            + located(logs, "log with its seed")
+            + located(docs, "docs on seeds")
+            + located(runs, "run with a seed")
+            + located(loops, "seed loop with its seeds"),
+        )
+    return no(
+        signal,
+        "The seeds used are not named in configs, logs, scripts or docs.",
+        [
+            absence(
+                "no named seeds",
+                "config seeds",
+                "log seeds",
+                "--seed in run commands",
+                "docs on seeds",
+            )
+        ],
+    )

@@ -1,0 +1,200 @@
+"""Command-line interface: parse arguments, call the engine, render, write, return an exit code.
+
+Exit codes: 0 audit done; 1 a `--fail-on` status was met; 2 usage or input error; 3 internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from auditor import __version__
+from auditor.errors import AuditorError
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+STATUSES = ("pass", "partial", "fail", "not_applicable", "needs_review")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that exits with code 2 and one line on a usage error (as documented)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(EXIT_USAGE, f"nas-audit: error: {message}\n")
+
+
+def _fail_on(value: str) -> frozenset[str]:
+    wanted = frozenset(v.strip() for v in value.split(",") if v.strip())
+    unknown = wanted - set(STATUSES)
+    if unknown or not wanted:
+        raise argparse.ArgumentTypeError(
+            f"unknown status {', '.join(sorted(unknown)) or '(empty)'}; "
+            f"choose from {', '.join(STATUSES)}"
+        )
+    return wanted
+
+
+def _size(value: str) -> int:
+    units = {"k": 1024, "m": 1024**2, "g": 1024**3}
+    text = value.strip().lower().removesuffix("b").removesuffix("i")
+    factor = units.get(text[-1:], 1)
+    try:
+        number = float(text[:-1] if text[-1:] in units else text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a size: {value!r} (e.g. 2M, 500k)") from None
+    if number <= 0:
+        raise argparse.ArgumentTypeError("size must be positive")
+    return int(number * factor)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (also used to document every flag in the README)."""
+    parser = _Parser(
+        prog="nas-audit",
+        description="Audit NAS research code against the "
+        "Lindauer & Hutter (2020) best-practices checklist.",
+    )
+    parser.add_argument("--version", action="version", version=f"nas-audit {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    audit = sub.add_parser(
+        "audit",
+        help="audit a repository (local path or git URL)",
+        description="Static audit: reads files, never imports or runs them.",
+    )
+    audit.add_argument("target", help="local directory or git URL (https, ssh, file)")
+    audit.add_argument("--ref", help="branch, tag or commit to audit (URLs only)")
+    audit.add_argument(
+        "--format",
+        choices=("text", "json", "markdown"),
+        default="text",
+        help="text: a table for the terminal (default); json: the full report "
+        "(schema: nas-audit schema); markdown: a table for PR comments",
+    )
+    audit.add_argument(
+        "--output", "-o", type=Path, help="write the report to FILE instead of stdout"
+    )
+    audit.add_argument(
+        "--fail-on",
+        type=_fail_on,
+        default=frozenset(),
+        metavar="STATUS[,STATUS]",
+        help="exit 1 when any item has one of these statuses, e.g. fail,partial",
+    )
+    audit.add_argument("--checklist", default="lindauer-hutter-2020", help="checklist id")
+    audit.add_argument(
+        "--cache-dir",
+        type=Path,
+        help="where git URLs are cloned (default: $NAS_AUDIT_CACHE or ~/.cache/nas-audit)",
+    )
+    audit.add_argument(
+        "--max-file-size",
+        type=_size,
+        default="2M",
+        metavar="SIZE",
+        help="skip text files larger than this (default: 2M)",
+    )
+    audit.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
+
+    chk = sub.add_parser(
+        "checklist", help="print the checklist", description="Print the checklist."
+    )
+    chk.add_argument(
+        "--format",
+        choices=("text", "markdown", "json", "schema"),
+        default="text",
+        help="text (default), markdown, json, or the JSON Schema of the checklist",
+    )
+    chk.add_argument("--checklist", default="lindauer-hutter-2020", help="checklist id")
+
+    sub.add_parser(
+        "schema",
+        help="print the JSON Schema of the audit report (--format json)",
+        description="Print the JSON Schema of the audit report.",
+    )
+    return parser
+
+
+def _progress(quiet: bool) -> Callable[[str], None]:
+    def say(message: str) -> None:
+        if not quiet:
+            print(f"nas-audit: {message}", file=sys.stderr, flush=True)
+
+    return say
+
+
+def _write(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise AuditorError(f"{output}: cannot write: {exc.strerror}") from None
+
+
+def _cmd_audit(args: argparse.Namespace) -> int:
+    from auditor.engine import AuditOptions, run_audit
+    from auditor.report import OutputFormat, get_renderer
+    from checklist import load_checklist
+
+    options = AuditOptions(
+        source=args.target,
+        ref=args.ref,
+        checklist_id=args.checklist,
+        cache_dir=args.cache_dir,
+        max_file_bytes=args.max_file_size,
+    )
+    report = run_audit(options, progress=_progress(args.quiet))
+    fmt = OutputFormat(args.format)
+    checklist = load_checklist(args.checklist)
+    if fmt is OutputFormat.TEXT and args.output is None and sys.stdout.isatty():
+        from auditor.report.terminal import render_text
+
+        width = shutil.get_terminal_size().columns
+        _write(render_text(report, checklist, width=width, color=True), None)
+    else:
+        _write(get_renderer(fmt)(report, checklist), args.output)
+    if args.output and not args.quiet:
+        print(f"nas-audit: wrote {args.output}", file=sys.stderr)
+    met = {v.status.value for v in report.items} & args.fail_on
+    return EXIT_FINDINGS if met else EXIT_OK
+
+
+def _cmd_checklist(args: argparse.Namespace) -> int:
+    from auditor.checklist_docs import render_checklist
+    from checklist import load_checklist
+
+    sys.stdout.write(render_checklist(load_checklist(args.checklist), args.format))
+    return EXIT_OK
+
+
+def _cmd_schema(args: argparse.Namespace) -> int:
+    from auditor.models import report_json_schema
+
+    del args
+    sys.stdout.write(report_json_schema())
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of `nas-audit` and `python -m auditor`."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    handler = {"audit": _cmd_audit, "checklist": _cmd_checklist, "schema": _cmd_schema}[
+        args.command
+    ]
+    try:
+        return handler(args)
+    except AuditorError as exc:
+        print(f"nas-audit: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("nas-audit: interrupted", file=sys.stderr)
+        return 130

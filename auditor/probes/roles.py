@@ -1,0 +1,331 @@
+"""Entry points and their roles, and the structural facts behind them (one probe).
+
+Runs, in order: per-module code signals (methods.py: search space, NAS method, shortcuts,
+derivation; protocol.py: training, evaluation, data, environment, timing, anytime curves,
+Python seed loops), baselines (baselines.py), shell text (invocations.py), entry points with
+roles, the users of data code, and experiment-design signals (experiments.py).
+
+A role comes from the file name and from the traits of the code the entry point reaches
+through the call graph. Search and final training stay distinct: a file is final training
+when it is named so or trains a fixed (looked-up) genotype, and never when it is named as a
+search or holds search code itself.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from auditor.facts import EntryPoint, Facts, Role
+from auditor.probes.baselines import BaselineScan
+from auditor.probes.callgraph import CallGraph, FuncKey
+from auditor.probes.experiments import ExperimentScan
+from auditor.probes.invocations import InvocationScan
+from auditor.probes.methods import MethodScan
+from auditor.probes.protocol import DataHit, ProtocolScan
+from auditor.probes.pycode import Code, Sink, Traits, last
+from auditor.repo import Repo
+
+MAX_USES = 200
+MAX_REACH_NODES = 20_000
+_NAME_ROLES: tuple[tuple[re.Pattern[str], Role], ...] = (
+    (
+        re.compile(
+            r"^(?:train_?search\w*|search(?!_?spaces?)\w*|\w+_search|"
+            r"nas(?!lib|\w*(?:bench|api))\w*)$"
+        ),
+        Role.SEARCH,
+    ),
+    (
+        re.compile(
+            r"^(?:train|train_(?!search)\w+|finetune\w*|fine_tune\w*|retrain\w*|augment\w*)$"
+        ),
+        Role.FINAL_TRAINING,
+    ),
+    (
+        re.compile(
+            r"^(?:test\w*|eval\w*|evaluate\w*|infer\w*|\w+_(?:eval|evaluate|evaluation|test|"
+            r"inference))$"
+        ),
+        Role.EVALUATION,
+    ),
+    (
+        re.compile(r"^(?:visuali[sz]\w*|plot\w*|vis_\w+|draw\w*|\w+_plots?|\w+_visuali[sz]\w*)$"),
+        Role.VISUALIZATION,
+    ),
+    (
+        re.compile(
+            r"^(?:prepare\w*|download\w*|preprocess\w*|make_dataset\w*|create_dataset\w*|"
+            r"build_dataset\w*)$"
+        ),
+        Role.DATA_PREP,
+    ),
+    (
+        re.compile(
+            r"^(?:\w*bench\w*query\w*|query\w*bench\w*|\w*(?:bench|nb\d+|nas)\w*_?api\w*|"
+            r"api_?\w*(?:bench|nb\d+)\w*)$"
+        ),
+        Role.BENCHMARK_QUERY,
+    ),
+)
+_TEST_DIRS = frozenset({"tests", "test", "testing", "unittests"})
+_RUN_CALLS = frozenset({"parse_args", "parse_known_args", "Fire"})
+_CONSOLE_RE = re.compile(r"""['"]\s*[\w.-]+\s*=\s*([\w.]+)\s*:\s*\w+""")
+
+
+def run(repo: Repo, facts: Facts) -> None:
+    """Collect the structural facts and the entry points with their roles."""
+    codes = [Code(module) for _, module in sorted(repo.modules.items())]
+    traits = Traits()
+    methods = MethodScan(facts, traits)
+    protocol = ProtocolScan(facts, traits)
+    for code in codes:
+        methods.scan(code)
+        protocol.scan(code)
+    BaselineScan(repo, facts, methods).run(codes)
+    InvocationScan(repo, facts).run()
+    facts.entry_points.extend(EntryPoints(repo, facts, codes, traits).build())
+    _data_code(protocol.data, facts)
+    ExperimentScan(repo, facts, methods).run(codes)
+
+
+@dataclass
+class EntryPoints:
+    """Finds files meant to be run and gives each its roles and reasons."""
+
+    repo: Repo
+    facts: Facts
+    codes: list[Code]
+    traits: Traits
+    graph: CallGraph = field(init=False)
+    _imports: dict[str, list[str]] = field(default_factory=dict)
+    _resolved: dict[tuple[str, int, str], str | None] = field(default_factory=dict)
+
+    def build(self) -> list[EntryPoint]:
+        """One EntryPoint per candidate file, in path order."""
+        by_path = {c.path: c for c in self.codes}
+        invoked: dict[str, set[str]] = {}
+        for inv in self.facts.script_invocations:
+            if inv.resolved in by_path:
+                invoked.setdefault(inv.resolved, set()).add(inv.path)
+        consoles = _console_scripts(self.repo)
+        self.graph = CallGraph(self.repo)
+        candidates = sorted(
+            p
+            for p, c in by_path.items()
+            if (_runnable(c) or p in invoked or p in consoles or self._script(c))
+            and PurePosixPath(p).name != "setup.py"
+        )
+        reached = self._reach(frozenset(candidates))
+        out = []
+        for path in candidates:
+            code = by_path[path]
+            roles, reasons = _roles(code, reached.get(path, []), path in consoles)
+            guard = code.module.main_guard_lines
+            line = code.module.file_line(guard[0]) if guard else None
+            out.append(
+                EntryPoint(
+                    path=path,
+                    line=line,
+                    snippet=code.module.snippet(guard[0]) if guard else None,
+                    roles=roles,
+                    reasons=reasons,
+                    invoked_by=tuple(sorted(invoked.get(path, ()))),
+                    uses=tuple(self.uses(path)[:MAX_USES]),
+                )
+            )
+        return out
+
+    def _script(self, code: Code) -> bool:
+        """A module nobody imports whose top level calls repo code (a script without guard)."""
+        if self.graph.callers((code.path, None)):
+            return False
+        return any(
+            self.graph.resolve(code.module, c.name, None) for c in code.calls_by_scope.get(None, [])
+        )
+
+    def _reach(self, entries: frozenset[str]) -> dict[str, list[tuple[str, str, bool]]]:
+        """For each entry point: the traits it reaches, as (trait, reason, in its own file)."""
+        out: dict[str, list[tuple[str, str, bool]]] = {}
+        guards = {c.path: c.module.main_guard_lines for c in self.codes}
+        for key, items in self.traits.at.items():
+            for entry in self._entries_reaching(key, entries, guards):
+                out.setdefault(entry, []).extend((t, r, entry == key[0]) for t, r in items)
+        return out
+
+    def _entries_reaching(
+        self, key: FuncKey, entries: frozenset[str], guards: dict[str, tuple[int, int] | None]
+    ) -> set[str]:
+        """Reverse search over callers; a call under a module's `__main__` guard runs only
+        when that module itself is the entry point, so the search stops there."""
+        found: set[str] = set()
+        seen = {key}
+        queue: deque[tuple[FuncKey, bool]] = deque([(key, False)])
+        while queue and len(seen) < MAX_REACH_NODES:
+            node, guarded = queue.popleft()
+            if node[1] is None and node[0] in entries:
+                found.add(node[0])
+            if guarded:
+                continue
+            for caller, call in self.graph.callers(node):
+                if caller in seen:
+                    continue
+                seen.add(caller)
+                guard = guards.get(caller[0])
+                under_guard = (
+                    caller[1] is None
+                    and call is not None
+                    and guard is not None
+                    and guard[0] <= call.line <= guard[1]
+                )
+                queue.append((caller, under_guard))
+        return found
+
+    def uses(self, path: str) -> list[str]:
+        """Repo modules imported transitively (sorted, the module itself excluded)."""
+        seen: dict[str, None] = {}
+        queue = deque(self._direct_imports(path))
+        while queue and len(seen) < MAX_USES * 5:
+            current = queue.popleft()
+            if current in seen or current == path:
+                continue
+            seen[current] = None
+            queue.extend(self._direct_imports(current))
+        return sorted(seen)
+
+    def _direct_imports(self, path: str) -> list[str]:
+        if path not in self._imports:
+            module = self.repo.module(path)
+            found: dict[str, None] = {}
+            names = [(n, level) for n, level, _ in module.imports] if module else []
+            for full in module.aliases.values() if module else []:
+                stripped = full.lstrip(".")
+                if "." in stripped or stripped != full:
+                    names.append((stripped, len(full) - len(stripped)))
+            folder = path.rpartition("/")[0]
+            for name, level in names:
+                key = (name, level, folder)
+                if key not in self._resolved:
+                    self._resolved[key] = self.repo.resolve_import(name, level, path)
+                if target := self._resolved[key]:
+                    found[target] = None
+            self._imports[path] = list(found)
+        return self._imports[path]
+
+
+def _runnable(code: Code) -> bool:
+    """A `__main__` guard, a notebook, a pytest file, or top-level CLI parsing / main()."""
+    module = code.module
+    if module.main_guard_lines or code.path.endswith(".ipynb") or _is_test(code):
+        return True
+    return any(
+        c.name == "main" or last(c.name) in _RUN_CALLS or c.name.endswith("app.run")
+        for c in code.calls_by_scope.get(None, [])
+    )
+
+
+def _is_test(code: Code) -> bool:
+    """A pytest/unittest file: in a tests folder or named test_*/ *_test, with tests in it."""
+    path = PurePosixPath(code.path)
+    if not (
+        _TEST_DIRS & {p.lower() for p in path.parts[:-1]}
+        or path.stem.startswith("test_")
+        or path.stem.endswith("_test")
+    ):
+        return False
+    module = code.module
+    return (
+        any(f.startswith("test") and "." not in f for f in module.functions)
+        or any(name.startswith("Test") for name in module.classes)
+        or any(m.split(".")[0] in {"pytest", "unittest"} for m, _, _ in module.imports)
+    )
+
+
+def _roles(
+    code: Code, reached: list[tuple[str, str, bool]], console: bool
+) -> tuple[tuple[Role, ...], tuple[str, ...]]:
+    """Roles from the file name and the reached traits, with the reasons for each."""
+    stem = PurePosixPath(code.path).stem.lower().replace("-", "_")
+    if _is_test(code):
+        return (Role.TEST,), (f"pytest/unittest file: {PurePosixPath(code.path).name}",)
+    names = {role for pattern, role in _NAME_ROLES if pattern.match(stem)}
+    reached = sorted(reached, key=lambda item: not item[2])  # reasons from the file itself first
+    found = {t for t, _, _ in reached}
+    here = {t for t, _, own in reached if own}
+    why = {t: r for t, r, _ in reversed(reached)}
+    training = {"opt_step", "epoch_loop"} <= found
+    genotype = "genotype_lookup" in here
+    search_here = "search" in here
+    roles: set[Role] = set(names)
+    if (
+        Role.SEARCH in names
+        or search_here
+        or ("search" in found and Role.FINAL_TRAINING not in names and not genotype)
+    ):
+        roles.add(Role.SEARCH)
+    if Role.SEARCH in roles:
+        roles.discard(Role.FINAL_TRAINING)
+    elif Role.FINAL_TRAINING in names or (training and (genotype or "search" not in found)):
+        roles.add(Role.FINAL_TRAINING)
+    if "eval" in found and not training:
+        roles.add(Role.EVALUATION)
+    if "bench_query" in found:
+        roles.add(Role.BENCHMARK_QUERY)
+    if "plot" in here and not roles:
+        roles.add(Role.VISUALIZATION)
+    reasons = [f"name: {PurePosixPath(code.path).name}"] if names else []
+    reasons += [
+        why[t]
+        for t in (
+            "search",
+            "opt_step",
+            "epoch_loop",
+            "genotype_lookup",
+            "eval",
+            "bench_query",
+            "plot",
+        )
+        if t in why
+    ]
+    if console:
+        reasons.append("console script")
+    ordered = tuple(r for r in Role if r in roles) or (Role.OTHER,)
+    return ordered, tuple(reasons[:8])
+
+
+def _console_scripts(repo: Repo) -> set[str]:
+    """Modules named by `[project.scripts]` or `console_scripts` entry points."""
+    targets: list[str] = []
+    text = repo.text("pyproject.toml") if repo.exists("pyproject.toml") else None
+    if text:
+        try:
+            data = tomllib.loads(text)
+        except (tomllib.TOMLDecodeError, ValueError):
+            data = {}
+        scripts = data.get("project", {}).get("scripts", {}) if isinstance(data, dict) else {}
+        if isinstance(scripts, dict):
+            targets += [str(v).split(":")[0].strip() for v in scripts.values()]
+    for name in ("setup.py", "setup.cfg"):
+        text = repo.text(name) if repo.exists(name) else None
+        if text and "console_scripts" in text:
+            targets += _CONSOLE_RE.findall(text)
+            targets += re.findall(r"(?m)^\s*[\w.-]+\s*=\s*([\w.]+)\s*:\s*\w+\s*$", text)
+    found = {repo.resolve_import(t, 0, "setup.py") for t in targets if t}
+    return {p for p in found if p}
+
+
+def _data_code(hits: list[DataHit], facts: Facts) -> None:
+    """Dataset and split code, with the entry points whose runs import that module."""
+    sink = Sink(facts.data_code)
+    for hit in hits:
+        users = sorted(
+            e.path for e in facts.entry_points if e.path == hit.code.path or hit.code.path in e.uses
+        )
+        detail = hit.name
+        if users:
+            more = f" (+{len(users) - 8} more)" if len(users) > 8 else ""
+            detail = f"{hit.name}; used by {', '.join(users[:8])}{more}"
+        sink.add(hit.code, hit.line, hit.kind, detail, key=hit.name)

@@ -1,0 +1,425 @@
+"""Parse a Python file once and index it: imports, calls with qualified names, functions.
+
+Every Python probe reads this index instead of re-walking the tree. Files that do not parse as
+Python 3 are first repaired (common Python 2 idioms, `async=True` keywords) with line numbers
+kept; if that fails too, a token-level fallback still finds calls by name.
+"""
+
+from __future__ import annotations
+
+import ast
+import bisect
+import io
+import re
+import tokenize
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from auditor.facts import ReadMode, clip_snippet
+
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+
+
+@dataclass(frozen=True)
+class CallSite:
+    """One call: the qualified name of what is called, where, and in which function."""
+
+    name: str  # resolved through import aliases: np.random.seed -> numpy.random.seed
+    line: int
+    scope: str | None  # enclosing function, dotted (Class.method); None at module level
+    node: ast.Call | None  # None in the token fallback
+    args_text: str = ""  # source text of the arguments (always set in the token fallback)
+
+
+@dataclass(frozen=True)
+class FunctionInfo:
+    """A function or method defined in the module."""
+
+    name: str  # dotted within the module: main, Trainer.train
+    line: int
+    end_line: int
+    node: ast.FunctionDef | ast.AsyncFunctionDef | None
+    params: tuple[str, ...] = ()
+
+
+@dataclass
+class PyModule:
+    """One Python source (a .py file or a notebook's code cells) and its index."""
+
+    path: str
+    source: str
+    mode: ReadMode
+    tree: ast.Module | None = None
+    error: str | None = None
+    aliases: dict[str, str] = field(default_factory=dict)  # local name -> qualified name
+    imports: list[tuple[str, int, int]] = field(default_factory=list)  # (module, level, line)
+    calls: list[CallSite] = field(default_factory=list)
+    functions: dict[str, FunctionInfo] = field(default_factory=dict)
+    classes: dict[str, int] = field(default_factory=dict)  # class name -> line
+    assigns: list[tuple[str, ast.expr, int, str | None]] = field(default_factory=list)
+    docstring_lines: set[int] = field(default_factory=set)
+    dead_lines: set[int] = field(default_factory=set)  # under `if False:` / `if 0:`
+    main_guard_lines: tuple[int, int] | None = None  # the `if __name__ == "__main__":` block
+    line_map: list[int] | None = None  # notebook: code line -> line in the .ipynb file
+    _lines: list[str] | None = None
+
+    @property
+    def lines(self) -> list[str]:
+        """Source lines (0-based list; file lines are 1-based)."""
+        if self._lines is None:  # NOTE: not splitlines(): form feeds are not line breaks to ast
+            self._lines = _NEWLINE.split(self.source.removesuffix("\n"))
+        return self._lines
+
+    def file_line(self, line: int) -> int:
+        """The line in the file on disk (differs from `line` for notebooks)."""
+        if self.line_map and 1 <= line <= len(self.line_map):
+            return self.line_map[line - 1]
+        return line
+
+    def snippet(self, line: int, end_line: int | None = None) -> str:
+        """A clipped snippet of source lines [line, end_line]."""
+        end = min(end_line or line, line + 4)
+        return clip_snippet("\n".join(self.lines[line - 1 : end]))
+
+    def qualname(self, node: ast.expr) -> str | None:
+        """Dotted name of a Name/Attribute chain, with the first part resolved through imports."""
+        parts: list[str] = []
+        while isinstance(node, ast.Attribute):
+            parts.append(node.attr)
+            node = node.value
+        if isinstance(node, ast.Call):  # torch.Generator().manual_seed -> torch.Generator().x
+            inner = self.qualname(node.func)
+            if inner is None:
+                return None
+            parts.append(inner + "()")
+            return ".".join(reversed(parts))
+        if not isinstance(node, ast.Name):
+            return None
+        parts.append(self.aliases.get(node.id, node.id))
+        return ".".join(reversed(parts))
+
+    def calls_to(self, names: set[str] | frozenset[str]) -> list[CallSite]:
+        """Calls whose qualified name is one of `names` (or ends with '.' + one of them)."""
+        return [c for c in self.calls if c.name in names]
+
+    def segment(self, node: ast.AST) -> str:
+        """Source text of a node, clipped; reads the cached lines (ast.get_source_segment
+        re-splits the whole file on every call). Offsets are UTF-8 byte offsets."""
+        start, end = getattr(node, "lineno", None), getattr(node, "end_lineno", None)
+        col, end_col = getattr(node, "col_offset", None), getattr(node, "end_col_offset", None)
+        if start is None or end is None or col is None or end_col is None:
+            return ""
+        chunk = [ln.encode("utf-8", "surrogateescape") for ln in self.lines[start - 1 : end]]
+        if not chunk:
+            return ""
+        if len(chunk) == 1:
+            pieces = [chunk[0][col:end_col]]
+        else:
+            pieces = [chunk[0][col:], *chunk[1:-1], chunk[-1][:end_col]]
+        text = b"\n".join(pieces).decode("utf-8", "replace")
+        return text if len(text) <= 300 else text[:299] + "…"
+
+    def is_live(self, line: int) -> bool:
+        """False for lines inside docstrings or `if False:` blocks."""
+        return line not in self.docstring_lines and line not in self.dead_lines
+
+
+# ----------------------------------------------------------------------------- Python 2 repair
+
+_REPAIRS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^(\s*)print\s+>>\s*([\w.]+)\s*,\s*(.+?)\s*$", re.M), r"\1print(\3, file=\2)"),
+    (re.compile(r"^(\s*)print\s*$", re.M), r"\1print()"),
+    (re.compile(r"^(\s*)print\s+(?![\s(=])(.+?)\s*$", re.M), r"\1print(\2)"),
+    (re.compile(r"^(\s*)print(\s*\(.*\)\s*%.+?)\s*$", re.M), r"\1print(\2)"),
+    (re.compile(r"^(\s*except\s+[\w.()\s,]+?)\s*,\s*(\w+)\s*:", re.M), r"\1 as \2:"),
+    (re.compile(r"^(\s*)raise\s+([\w.]+)\s*,\s*(.+?)\s*$", re.M), r"\1raise \2(\3)"),
+    (re.compile(r"^(\s*)exec\s+(?!\()(.+?)\s*$", re.M), r"\1exec(\2)"),
+    (re.compile(r"\basync\s*=(?!=)"), "async_="),
+    (re.compile(r"\b(\d+)[lL]\b"), r"\1"),
+    (re.compile(r"(?<![\w.])(?<![eE][+-])0(\d+)\b(?![.\w])"), r"0o\1"),
+    (re.compile(r"<>"), "!="),
+    (re.compile(r"\bur(['\"])"), r"r\1"),
+    (re.compile(r"`([^`\n]+)`"), r"repr(\1)"),
+)
+
+
+def repair_python2(source: str) -> str:
+    """Rewrite common Python 2 idioms to Python 3 without changing line numbers."""
+    for pattern, replacement in _REPAIRS:
+        source = pattern.sub(replacement, source)
+    return source
+
+
+def _parse(source: str, path: str) -> ast.Module:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # invalid escape sequences in audited code are not ours
+        return ast.parse(source, filename=path)
+
+
+# ------------------------------------------------------------------------------------ indexing
+
+_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+_FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef)
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _fields(cls: type) -> tuple[str, ...]:
+    fields = _FIELDS.get(cls)
+    if fields is None:  # NOTE: `ctx` holds Load/Store singletons: nothing to find there
+        fields = _FIELDS[cls] = tuple(f for f in getattr(cls, "_fields", ()) if f != "ctx")
+    return fields
+
+
+def _index(module: PyModule, tree: ast.Module) -> None:
+    """One iterative pass over the tree (no recursion: deeply nested code is fine).
+
+    NOTE: this pass is the audit's hot path (it touches every node of every file), so it only
+    collects nodes; names are resolved once aliases are complete, and scopes come from the
+    line ranges of the definitions afterwards.
+    """
+    calls: list[ast.Call] = []
+    assigns: list[ast.Assign | ast.AnnAssign] = []
+    defs: list[ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef] = []
+    imports: list[ast.Import | ast.ImportFrom] = []
+    ifs: list[ast.If] = []
+    node_ast = ast.AST
+    stack: list[ast.AST] = [tree]
+    pop, push = stack.pop, stack.append
+    _note_docstring(module, tree)
+    while stack:
+        node = pop()
+        cls = node.__class__
+        if cls is ast.Call:
+            calls.append(node)  # type: ignore[arg-type]
+        elif cls is ast.Assign or cls is ast.AnnAssign:
+            assigns.append(node)  # type: ignore[arg-type]
+        elif cls in _DEFS:
+            defs.append(node)  # type: ignore[arg-type]
+            _note_docstring(module, node)
+        elif cls is ast.Import or cls is ast.ImportFrom:
+            imports.append(node)  # type: ignore[arg-type]
+        elif cls is ast.If:
+            ifs.append(node)  # type: ignore[arg-type]
+        for name in _fields(cls):
+            value = getattr(node, name, None)
+            if value.__class__ is list:
+                for item in value:
+                    if isinstance(item, node_ast):
+                        push(item)
+            elif isinstance(value, node_ast):
+                push(value)
+    for imp in sorted(imports, key=lambda n: (n.lineno, n.col_offset)):
+        _note_import(module, imp)  # source order: a later import of a name wins
+    for branch in sorted(ifs, key=lambda n: n.lineno):
+        _note_if(module, branch)
+    scope_of = _scopes(module, defs)
+    for call in calls:
+        qual = module.qualname(call.func)
+        if qual is not None:
+            module.calls.append(CallSite(qual, call.lineno, scope_of(call.lineno), call))
+    for assign in assigns:
+        if assign.value is None:
+            continue
+        targets = assign.targets if isinstance(assign, ast.Assign) else [assign.target]
+        for target in targets:
+            if isinstance(target, (ast.Name, ast.Attribute)) and (tname := module.qualname(target)):
+                module.assigns.append((tname, assign.value, assign.lineno, scope_of(assign.lineno)))
+    module.calls.sort(key=lambda c: c.line)
+    module.assigns.sort(key=lambda a: a[2])
+
+
+def _scopes(
+    module: PyModule, defs: list[ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef]
+) -> Callable[[int], str | None]:
+    """Register functions with dotted names; return line -> innermost enclosing function."""
+    defs.sort(key=lambda d: (d.lineno, -(d.end_lineno or d.lineno)))
+    open_defs: list[tuple[ast.AST, str, int]] = []  # (node, dotted, end line)
+    spans: list[tuple[int, int, str]] = []  # function body spans, outer before inner
+    for node in defs:
+        while open_defs and open_defs[-1][2] < node.lineno:
+            open_defs.pop()
+        dotted = f"{open_defs[-1][1]}.{node.name}" if open_defs else node.name
+        end = node.end_lineno or node.lineno
+        open_defs.append((node, dotted, end))
+        if isinstance(node, _FUNCS):
+            args = node.args
+            params = tuple(a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs])
+            module.functions.setdefault(
+                dotted, FunctionInfo(dotted, node.lineno, end, node, params)
+            )
+            spans.append((node.lineno, end, dotted))
+        else:
+            module.classes.setdefault(node.name, node.lineno)
+    if not spans:
+        return lambda line: None
+    starts = [s[0] for s in spans]
+
+    def scope_of(line: int) -> str | None:
+        index = bisect.bisect_right(starts, line) - 1
+        while index >= 0:  # spans nest: walk back to the innermost one containing the line
+            start, end, dotted = spans[index]
+            if start <= line <= end:
+                return dotted
+            index -= 1
+        return None
+
+    return scope_of
+
+
+def _note_import(module: PyModule, node: ast.Import | ast.ImportFrom) -> None:
+    if isinstance(node, ast.Import):
+        for alias in node.names:
+            local = alias.asname or alias.name.split(".")[0]
+            module.aliases[local] = alias.name if alias.asname else local
+            module.imports.append((alias.name, 0, node.lineno))
+        return
+    base = node.module or ""
+    module.imports.append((base, node.level, node.lineno))
+    for alias in node.names:
+        if alias.name != "*":
+            prefix = "." * node.level + base
+            full = f"{prefix}.{alias.name}" if base else f"{prefix}{alias.name}"
+            module.aliases[alias.asname or alias.name] = full
+
+
+def _note_docstring(module: PyModule, node: ast.AST) -> None:
+    body = getattr(node, "body", None)
+    if not body or not isinstance(body, list):
+        return
+    first = body[0]
+    if (
+        isinstance(first, ast.Expr)
+        and isinstance(first.value, ast.Constant)
+        and isinstance(first.value.value, str)
+    ):
+        module.docstring_lines.update(range(first.lineno, (first.end_lineno or first.lineno) + 1))
+
+
+def _is_main_guard(test: ast.expr) -> bool:
+    if not (
+        isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq)
+    ):
+        return False
+    sides = [test.left, test.comparators[0]]
+    names = [s.id for s in sides if isinstance(s, ast.Name)]
+    consts = [s.value for s in sides if isinstance(s, ast.Constant)]
+    return names == ["__name__"] and consts == ["__main__"]
+
+
+def _note_if(module: PyModule, node: ast.If) -> None:
+    test = node.test
+    start = node.body[0].lineno
+    end = node.body[-1].end_lineno or start
+    if (
+        isinstance(test, ast.Constant)
+        and test.value in (False, 0, None)
+        and not isinstance(test.value, str)
+    ):
+        module.dead_lines.update(range(start, end + 1))
+    elif _is_main_guard(test):
+        module.main_guard_lines = (node.lineno, end)
+
+
+# ------------------------------------------------------------------------------ token fallback
+
+_IMPORT_RE = re.compile(
+    r"^\s*import\s+([\w.]+)(?:\s+as\s+(\w+))?|^\s*from\s+([\w.]+)\s+import\s+(.+)$"
+)
+_CALL_RE = re.compile(r"([A-Za-z_][\w]*(?:\s*\.\s*[A-Za-z_]\w*)*)\s*\(")
+
+
+def _token_fallback(module: PyModule) -> None:
+    """Find imports and calls line by line; comments and strings are blanked by the tokenizer."""
+    code = _blank_strings_and_comments(module.source)
+    for number, line in enumerate(code.splitlines(), start=1):
+        if m := _IMPORT_RE.match(line):
+            if m.group(1):
+                local = m.group(2) or m.group(1).split(".")[0]
+                module.aliases[local] = m.group(1) if m.group(2) else local
+                module.imports.append((m.group(1), 0, number))
+            else:
+                base = m.group(3)
+                module.imports.append((base.lstrip("."), len(base) - len(base.lstrip(".")), number))
+                for part in m.group(4).strip("() \\").split(","):
+                    bits = part.split(" as ")
+                    if bits[0].strip():
+                        module.aliases[bits[-1].strip()] = f"{base}.{bits[0].strip()}"
+        original = module.lines[number - 1] if number - 1 < len(module.lines) else line
+        for m in _CALL_RE.finditer(line):
+            dotted = re.sub(r"\s+", "", m.group(1))
+            head, _, rest = dotted.partition(".")
+            if head in {
+                "print",
+                "if",
+                "while",
+                "for",
+                "return",
+                "elif",
+                "and",
+                "or",
+                "not",
+                "in",
+                "lambda",
+            } or line[: m.start()].rstrip().endswith(("def", "class")):
+                continue
+            resolved = module.aliases.get(head, head) + (f".{rest}" if rest else "")
+            module.calls.append(CallSite(resolved, number, None, None, original[m.end() :].strip()))
+
+
+def _blank_strings_and_comments(source: str) -> str:
+    lines = source.splitlines()
+    tokens: list[tokenize.TokenInfo] = []
+    try:  # NOTE: keep the tokens read before an error: unbalanced brackets fail only at EOF
+        for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+            tokens.append(tok)
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        if not tokens:
+            return "\n".join(re.sub(r"#.*$", "", ln) for ln in lines)
+    out = [list(ln) for ln in lines]
+    for tok in tokens:
+        if tok.type in (tokenize.COMMENT, tokenize.STRING):
+            (sr, sc), (er, ec) = tok.start, tok.end
+            for row in range(sr, er + 1):
+                if row - 1 >= len(out):
+                    break
+                start = sc if row == sr else 0
+                end = ec if row == er else len(out[row - 1])
+                for col in range(start, min(end, len(out[row - 1]))):
+                    out[row - 1][col] = " "
+    return "\n".join("".join(chars) for chars in out)
+
+
+# ------------------------------------------------------------------------------------ entrance
+
+
+def parse_module(path: str, source: str) -> PyModule:
+    """Parse and index `source`; never raises on bad code."""
+    module = PyModule(path=path, source=source, mode=ReadMode.AST)
+    for mode, text in ((ReadMode.AST, source), (ReadMode.REPAIRED, None)):
+        try:
+            if text is None:
+                text = repair_python2(source)
+                if text == source:
+                    break
+            tree = _parse(text, path)
+        except (SyntaxError, ValueError) as exc:
+            module.error = (
+                module.error
+                or f"{type(exc).__name__}: {exc.msg if isinstance(exc, SyntaxError) else exc}"
+            )
+            if isinstance(exc, SyntaxError) and exc.lineno:
+                module.error += f" (line {exc.lineno})"
+            continue
+        except (RecursionError, MemoryError):
+            module.error = "too deeply nested to parse"
+            break
+        module.mode, module.tree, module.source, module._lines = mode, tree, text, None
+        try:
+            _index(module, tree)
+        except RecursionError:  # ast.unparse of absurd expressions
+            module.error = "too deeply nested to index"
+        return module
+    module.mode = ReadMode.TOKENS
+    _token_fallback(module)
+    return module

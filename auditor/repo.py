@@ -1,0 +1,175 @@
+"""Read-only view of the audited repository shared by all probes: one read, one parse per file.
+
+Text is read with a size bound and decoded leniently (UTF-8, else Latin-1 with a note);
+Python files and notebooks are parsed once into `PyModule`s and cached here.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from auditor.facts import ReadMode, ReadNote
+from auditor.inventory import FileEntry, FileKind, Inventory
+from auditor.pyast import PyModule, parse_module
+from auditor.target import Snapshot
+
+
+@dataclass
+class Repo:
+    """The snapshot, its inventory, and caches of decoded text and parsed modules."""
+
+    snapshot: Snapshot
+    inventory: Inventory
+    read_notes: list[ReadNote] = field(default_factory=list)
+    _text: dict[str, str | None] = field(default_factory=dict)
+    _modules: dict[str, PyModule] | None = None
+    _by_module_name: dict[str, list[str]] | None = None
+
+    # ----------------------------------------------------------------------------- text
+    def text(self, path: str) -> str | None:
+        """Decoded text of a readable file, or None (missing, unreadable)."""
+        if path in self._text:
+            return self._text[path]
+        try:
+            raw = (self.inventory.root / path).read_bytes()
+        except OSError as exc:
+            self.read_notes.append(ReadNote(path=path, mode="error", reason=str(exc.strerror)))
+            self._text[path] = None
+            return None
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = raw.decode("latin-1")
+            self.read_notes.append(
+                ReadNote(path=path, mode="latin-1", reason="not valid UTF-8; read as Latin-1")
+            )
+        self._text[path] = text
+        return text
+
+    def files(self, *kinds: FileKind) -> list[FileEntry]:
+        """Readable files of these kinds."""
+        return self.inventory.of_kind(*kinds)
+
+    def exists(self, path: str) -> bool:
+        """Whether a repo path exists (readable or skipped-but-present)."""
+        return self.inventory.has(path)
+
+    # --------------------------------------------------------------------------- python
+    @property
+    def modules(self) -> dict[str, PyModule]:
+        """Every Python file and notebook, parsed once, by path."""
+        if self._modules is None:
+            self._modules = {}
+            for entry in self.files(FileKind.PYTHON, FileKind.NOTEBOOK):
+                module = self._load_module(entry)
+                if module is not None:
+                    self._modules[entry.path] = module
+        return self._modules
+
+    def module(self, path: str) -> PyModule | None:
+        """The parsed module at a path, if it is a readable Python file or notebook."""
+        return self.modules.get(path)
+
+    def _load_module(self, entry: FileEntry) -> PyModule | None:
+        text = self.text(entry.path)
+        if text is None:
+            return None
+        if entry.kind is FileKind.NOTEBOOK:
+            source, line_map, error = notebook_source(text)
+            if error:
+                self.read_notes.append(ReadNote(path=entry.path, mode="error", reason=error))
+                return None
+            module = parse_module(entry.path, source)
+            module.line_map = line_map
+        else:
+            module = parse_module(entry.path, text)
+        if module.mode is not ReadMode.AST:
+            how = (
+                "read after rewriting Python 2 idioms"
+                if module.mode is ReadMode.REPAIRED
+                else "read token by token"
+            )
+            self.read_notes.append(
+                ReadNote(path=entry.path, mode=module.mode, reason=f"{module.error}; {how}")
+            )
+        return module
+
+    def resolve_import(self, name: str, level: int, importer: str) -> str | None:
+        """Repo path of the module `name` imported from `importer` (script or package style)."""
+        if self._by_module_name is None:
+            self._by_module_name = {}
+            for path in self.modules:
+                if path.endswith(".py"):
+                    parts = PurePosixPath(path).with_suffix("").parts
+                    if parts[-1] == "__init__":
+                        parts = parts[:-1]
+                    for i in range(len(parts)):
+                        self._by_module_name.setdefault(".".join(parts[i:]), []).append(path)
+        importer_dir = PurePosixPath(importer).parent
+        if level:
+            base = importer_dir
+            for _ in range(level - 1):
+                base = base.parent
+            candidate_parts = [*base.parts, *name.split(".")] if name else list(base.parts)
+            return self._first_existing(candidate_parts)
+        options = self._by_module_name.get(name, [])
+        if not options:
+            return None
+        # prefer the module next to the importer (scripts run from their own directory)
+        options = sorted(
+            options, key=lambda p: (PurePosixPath(p).parent != importer_dir, p.count("/"), p)
+        )
+        return options[0]
+
+    def _first_existing(self, parts: list[str]) -> str | None:
+        stem = "/".join(parts)
+        for candidate in (f"{stem}.py", f"{stem}/__init__.py"):
+            if candidate in self.modules:
+                return candidate
+        return None
+
+
+def notebook_source(text: str) -> tuple[str, list[int], str | None]:
+    """Code cells of a notebook as one source, with each line's line number in the .ipynb file.
+
+    Magics (`%`, `!`) become comments so the rest still parses.
+    """
+    try:
+        data = json.loads(text)
+        cells = data.get("cells") if isinstance(data, dict) else None
+        if cells is None and isinstance(data, dict):  # nbformat 3
+            cells = [c for ws in data.get("worksheets", []) for c in ws.get("cells", [])]
+        if not isinstance(cells, list):
+            return "", [], "notebook has no cell list"
+    except (json.JSONDecodeError, AttributeError, TypeError) as exc:
+        return "", [], f"not a valid notebook: {exc}"
+    raw_lines = text.splitlines()
+    cursor = 0
+    out: list[str] = []
+    line_map: list[int] = []
+    for cell in cells:
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+            continue
+        source = cell.get("source", cell.get("input", ""))
+        lines = (
+            "".join(source).splitlines() if isinstance(source, list) else str(source).splitlines()
+        )
+        for line in lines:
+            file_line, cursor = _find_line(raw_lines, line, cursor)
+            stripped = line.lstrip()
+            out.append("# " + line if stripped.startswith(("%", "!")) else line)
+            line_map.append(file_line)
+        out.append("")
+        line_map.append(line_map[-1] if line_map else 1)
+    return "\n".join(out), line_map, None
+
+
+def _find_line(raw_lines: list[str], code_line: str, start: int) -> tuple[int, int]:
+    """The .ipynb line that holds this code line (JSON-escaped), searching forward."""
+    needle = json.dumps(code_line)[1:-1][:60]
+    for index in range(start, len(raw_lines)):
+        if needle in raw_lines[index]:
+            return index + 1, index + 1
+    return start + 1 if start < len(raw_lines) else max(len(raw_lines), 1), start

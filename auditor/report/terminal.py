@@ -1,0 +1,69 @@
+"""Terminal output: a table of the items, their status and the evidence that decided them."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from auditor.models import AuditReport, Evidence, EvidenceKind, Status
+from checklist import Checklist
+
+STATUS_STYLE = {
+    Status.PASS: ("✔ pass", "green"),
+    Status.PARTIAL: ("◐ partial", "yellow"),
+    Status.FAIL: ("✘ fail", "red"),
+    Status.NOT_APPLICABLE: ("– n/a", "dim"),
+    Status.NEEDS_REVIEW: ("? review", "magenta"),
+}
+
+
+def describe_evidence(ev: Evidence) -> str:
+    """One short line for a piece of evidence."""
+    if ev.kind is EvidenceKind.ABSENCE:
+        return f"not found: {ev.note or ''}".strip()
+    where = f"{ev.path}:{ev.line}" if ev.line else (ev.path or "")
+    what = (ev.snippet or ev.note or "").strip().splitlines()
+    return f"{where} {what[0][:70]}" if what else where
+
+
+def render_text(
+    report: AuditReport, checklist: Checklist, width: int = 120, color: bool = False
+) -> str:
+    """The verdict table as plain or coloured text."""
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer,
+        width=width,
+        force_terminal=color,
+        no_color=not color,
+        highlight=False,
+        soft_wrap=False,
+    )
+    target = report.target
+    commit = (target.commit or "no commit")[:12] + (" (dirty)" if target.dirty else "")
+    console.print(
+        f"nas-audit {report.tool.version} · {escape(target.source)} @ {commit} · "
+        f"{report.checklist.id}",
+        markup=True,
+    )
+    table = Table(show_lines=False, expand=False, pad_edge=False)
+    table.add_column("Item", no_wrap=True)
+    table.add_column("Status", no_wrap=True)
+    table.add_column("Summary", ratio=3)
+    table.add_column("Top evidence", ratio=2)
+    for verdict in report.items:
+        label, style = STATUS_STYLE[verdict.status]
+        top = describe_evidence(verdict.evidence[0]) if verdict.evidence else ""
+        table.add_row(verdict.id, f"[{style}]{label}[/]", escape(verdict.summary), escape(top))
+    console.print(table)
+    counts = report.counts()
+    console.print(
+        ", ".join(f"{n} {s.value}" for s, n in counts.items() if n)
+        + f" · {sum(report.files_by_kind.values())} files read, "
+        f"{len(report.skipped)} skipped · {report.duration_seconds:.2f} s"
+    )
+    del checklist
+    return buffer.getvalue()

@@ -1,0 +1,105 @@
+"""Speed and memory of a static audit, as ratios measured in one run (not a timed test).
+
+For each repository given, alternate three whole processes, N pairs each:
+  floor  – a bare script that lists the tracked .py files and ast.parse()s each one;
+  audit  – `nas-audit audit REPO --format json`;
+  bandit – `bandit -r REPO -f json` (when installed), the reference static analyser.
+Prints median wall time, the audit/floor and audit/bandit ratios, and peak RSS of each.
+
+    python benchmarks/audit_speed.py /tmp/real/naslib /tmp/real/nni --pairs 10
+Targets (issue 2): audit <= 2x floor on repos with 200+ Python files (<= 0.2x bandit),
+<= 0.4 s for a 20-file repo, peak RSS no higher than bandit's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+FLOOR = r"""
+import ast, subprocess, sys, warnings
+warnings.simplefilter("ignore")
+root = sys.argv[1]
+out = subprocess.run(["git", "ls-files", "-z", "*.py"], cwd=root, capture_output=True).stdout
+for rel in filter(None, out.decode().split("\0")):
+    try:
+        with open(f"{root}/{rel}", "rb") as fh:
+            ast.parse(fh.read())
+    except (SyntaxError, ValueError, OSError, RecursionError):
+        pass
+"""
+
+
+def run_once(cmd: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of one child process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, _, usage = os.wait4(proc.pid, 0)
+    return time.perf_counter() - start, usage.ru_maxrss / 1024
+
+
+def python_files(repo: Path) -> tuple[int, int]:
+    """Number and total bytes of tracked .py files."""
+    out = subprocess.run(
+        ["git", "ls-files", "-z", "*.py"], cwd=repo, capture_output=True, check=True
+    ).stdout.decode()
+    files = [repo / p for p in out.split("\0") if p]
+    return len(files), sum(f.stat().st_size for f in files if f.is_file())
+
+
+def measure(repo: Path, pairs: int) -> None:
+    """Alternate floor, audit and bandit `pairs` times and print medians and ratios."""
+    commands = {
+        "floor": [sys.executable, "-c", FLOOR, str(repo)],
+        "audit": [
+            sys.executable,
+            "-m",
+            "auditor",
+            "audit",
+            str(repo),
+            "--format",
+            "json",
+            "--quiet",
+        ],
+    }
+    bandit = shutil.which("bandit") or str(Path(sys.executable).with_name("bandit"))
+    if Path(bandit).exists():
+        commands["bandit"] = [bandit, "-q", "-r", str(repo), "-f", "json"]
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    rss: dict[str, float] = dict.fromkeys(commands, 0.0)
+    for _ in range(pairs):
+        for name, cmd in commands.items():
+            seconds, peak = run_once(cmd)
+            times[name].append(seconds)
+            rss[name] = max(rss[name], peak)
+    count, size = python_files(repo)
+    med = {name: statistics.median(values) for name, values in times.items()}
+    print(f"{repo.name}: {count} .py files, {size / 1024:.0f} KiB, {pairs} rounds")
+    for name in commands:
+        print(f"  {name:7s} median {med[name]:.3f} s   peak RSS {rss[name]:.0f} MiB")
+    print(f"  audit / floor  = {med['audit'] / med['floor']:.2f}x")
+    if "bandit" in med:
+        print(
+            f"  audit / bandit = {med['audit'] / med['bandit']:.2f}x   "
+            f"(bandit / floor = {med['bandit'] / med['floor']:.1f}x)"
+        )
+
+
+def main() -> None:
+    """Parse arguments and measure each repository."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("repos", nargs="+", type=Path, help="git worktrees to audit")
+    parser.add_argument("--pairs", type=int, default=10, help="rounds per repository (>= 10)")
+    args = parser.parse_args()
+    for repo in args.repos:
+        measure(repo.resolve(), args.pairs)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,160 @@
+"""The command line, in-process: exit codes, formats, progress on stderr, bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from builders import make_repo
+
+from auditor.cli import main
+from auditor.models import AuditReport
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def small_repo(tmp_path: Path) -> Path:
+    return make_repo(
+        tmp_path / "repo",
+        {
+            "train.py": """
+            import argparse
+            import torch
+            parser = argparse.ArgumentParser()
+            parser.add_argument("--seed", type=int, default=0)
+            args = parser.parse_args()
+            torch.manual_seed(args.seed)
+            if __name__ == "__main__":
+                print(args)
+        """,
+            "README.md": "# Tiny\n",
+        },
+    )
+
+
+def test_checklist_formats(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "checklist", "--format", "json")
+    assert code == 0 and len(json.loads(out)["sections"]) == 3
+    code, out, _ = run(capsys, "checklist", "--format", "markdown")
+    assert code == 0 and "### C6. Comparison to random search" in out
+    code, out, _ = run(capsys, "checklist", "--format", "schema")
+    assert code == 0 and json.loads(out)["title"] == "Checklist"
+
+
+def test_audit_json_keeps_the_contract(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = small_repo(tmp_path)
+    code, out, err = run(capsys, "audit", str(root), "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["schema_version"] == "1"
+    assert data["tool"]["name"] == "nas-audit"
+    assert len(data["target"]["commit"]) == 40
+    assert data["checklist"]["id"] == "lindauer-hutter-2020"
+    assert [i["id"] for i in data["items"]][:3] == ["R1", "R2", "R3"]
+    assert {i["status"] for i in data["items"]} <= {
+        "pass",
+        "partial",
+        "fail",
+        "not_applicable",
+        "needs_review",
+    }
+    seed = data["facts"]["seed_calls"][0]
+    assert (seed["path"], seed["line"], seed["call"]) == ("train.py", 6, "torch.manual_seed")
+    assert "opening" in err  # progress goes to stderr
+    AuditReport.model_validate(data)
+
+
+def test_text_output_to_file_and_fail_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = small_repo(tmp_path)
+    out_file = tmp_path / "out" / "report.txt"
+    code, out, err = run(capsys, "audit", str(root), "--output", str(out_file), "--fail-on", "fail")
+    assert code == 1  # this tiny repo fails items (no search code, no random search, ...)
+    assert out == "" and "wrote" in err
+    text = out_file.read_text()
+    assert "R1" in text and "D3" in text
+    json_file = tmp_path / "report.json"
+    run(capsys, "audit", str(root), "-q", "--format", "json", "-o", str(json_file))
+    present = {item["status"] for item in json.loads(json_file.read_text())["items"]}
+    absent = sorted({"pass", "partial", "fail", "not_applicable", "needs_review"} - present)
+    assert absent, present
+    code, _, _ = run(capsys, "audit", str(root), "-q", "--fail-on", absent[0], "-o", str(out_file))
+    assert code == 0
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["audit", "/definitely/not/here"], "no such file or directory"),
+        (["audit", "--fail-on", "bogus", "."], "unknown status bogus"),
+        (["audit", ".", "--max-file-size", "lots"], "not a size"),
+        (["audit", ".", "--checklist", "nope"], "unknown checklist 'nope'"),
+        (["frobnicate"], "invalid choice"),
+    ],
+)
+def test_usage_and_input_errors_exit_2(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, *argv)
+    assert code == 2
+    assert message in err
+    assert "Traceback" not in err
+    assert len(err.strip().splitlines()) <= 2
+
+
+def test_file_instead_of_directory(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "train.py").write_text("x = 1\n")
+    code, _, err = run(capsys, "audit", str(tmp_path / "train.py"))
+    assert code == 2 and "is a file, not a directory" in err
+
+
+def test_unwritable_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = small_repo(tmp_path)
+    (tmp_path / "blocker").write_text("")
+    code, _, err = run(
+        capsys, "audit", str(root), "-q", "--output", str(tmp_path / "blocker" / "r.json")
+    )
+    assert code == 2 and "cannot write" in err
+
+
+def test_schema_command_matches_committed_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "schema")
+    committed = (ROOT / "docs" / "report.schema.json").read_text()
+    assert code == 0
+    assert out == committed, (
+        "the report model changed: run `nas-audit schema > docs/report.schema.json` and bump "
+        "SCHEMA_VERSION in auditor/models.py if the change is not backward compatible"
+    )
+
+
+def test_static_audit_never_imports_torch(tmp_path: Path) -> None:
+    root = small_repo(tmp_path)
+    argv = ["audit", str(root), "--format", "json", "-q", "-o", str(tmp_path / "r.json")]
+    code = (
+        "import sys\nfrom auditor.cli import main\n"
+        f"rc = main({argv!r})\n"
+        "assert rc == 0, rc\n"
+        "heavy = sorted(m for m in ('torch', 'tensorflow', 'jax', 'numpy') if m in sys.modules)\n"
+        "print(','.join(heavy))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path
+    )
+    assert result.stdout.strip() == ""
+
+
+def test_python_dash_m_entry_point(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "auditor", "--version"], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0 and result.stdout.startswith("nas-audit ")

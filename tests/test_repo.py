@@ -1,0 +1,73 @@
+"""Repo view: lenient decoding, notebooks as code with .ipynb line numbers, import resolution."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from builders import make_repo
+
+from auditor.inventory import build_inventory
+from auditor.repo import Repo, notebook_source
+from auditor.target import open_target
+
+
+def repo_at(root: Path) -> Repo:
+    snap = open_target(str(root))
+    return Repo(snap, build_inventory(snap))
+
+
+def test_non_utf8_text_is_read_as_latin1_with_a_note(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "r", {"train.py": "# caf\xe9\nx = 1\n".encode("latin-1")})
+    repo = repo_at(root)
+    assert repo.text("train.py") == "# café\nx = 1\n"
+    assert [(n.path, n.mode) for n in repo.read_notes] == [("train.py", "latin-1")]
+
+
+def test_notebook_code_lines_map_to_ipynb_lines(tmp_path: Path) -> None:
+    nb = {
+        "cells": [
+            {"cell_type": "markdown", "source": ["# Title\n"]},
+            {
+                "cell_type": "code",
+                "source": ["import torch\n", "%matplotlib inline\n", "torch.manual_seed(0)\n"],
+            },
+        ],
+        "nbformat": 4,
+        "metadata": {},
+    }
+    text = json.dumps(nb, indent=1)
+    root = make_repo(tmp_path / "r", {"search.ipynb": text})
+    module = repo_at(root).module("search.ipynb")
+    assert module is not None
+    call = next(c for c in module.calls if c.name == "torch.manual_seed")
+    file_line = module.file_line(call.line)
+    assert "torch.manual_seed(0)" in text.splitlines()[file_line - 1]
+
+
+def test_malformed_notebook_is_noted_not_fatal(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "r", {"bad.ipynb": "{not json"})
+    repo = repo_at(root)
+    assert repo.modules == {}
+    assert repo.read_notes[0].path == "bad.ipynb"
+    assert notebook_source('{"cells": 3}')[2] == "notebook has no cell list"
+
+
+def test_resolve_import_prefers_siblings_then_packages(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path / "r",
+        {
+            "cnn/train.py": "import utils\n",
+            "cnn/utils.py": "",
+            "rnn/utils.py": "",
+            "pkg/__init__.py": "",
+            "pkg/ops.py": "",
+            "pkg/sub/m.py": "from ..ops import x\n",
+        },
+    )
+    repo = repo_at(root)
+    assert repo.resolve_import("utils", 0, "cnn/train.py") == "cnn/utils.py"
+    assert repo.resolve_import("pkg.ops", 0, "main.py") == "pkg/ops.py"
+    assert repo.resolve_import("ops", 2, "pkg/sub/m.py") == "pkg/ops.py"
+    assert repo.resolve_import("pkg", 0, "main.py") == "pkg/__init__.py"
+    assert repo.resolve_import("missing", 0, "main.py") is None
