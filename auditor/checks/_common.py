@@ -162,10 +162,12 @@ def is_benchmark_release(facts: Facts) -> bool:
 
 
 def benchmark_evidence(facts: Facts) -> list[Evidence]:
-    """Benchmark-query entry points and benchmark uses in code, as evidence."""
-    return located(entries(facts, Role.BENCHMARK_QUERY), "benchmark-query entry point") + located(
-        benchmark_code(facts), "benchmark used in code"
+    """Benchmark uses in code, then benchmark-query entry points, as evidence; located lines
+    first, since a line says more than a whole file."""
+    found = located(benchmark_code(facts), "benchmark used in code") + located(
+        entries(facts, Role.BENCHMARK_QUERY), "benchmark-query entry point"
     )
+    return sorted(found, key=lambda ev: ev.line is None)
 
 
 def method_files(facts: Facts) -> set[str]:

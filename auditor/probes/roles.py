@@ -230,6 +230,8 @@ def _runnable(code: Code) -> bool:
 def _is_test(code: Code) -> bool:
     """A pytest/unittest file: in a tests folder or named test_*/ *_test, with tests in it."""
     path = PurePosixPath(code.path)
+    if path.stem.startswith("_test"):  # a private smoke test (`_test_module.py`), never a job
+        return True
     if not (
         _TEST_DIRS & {p.lower() for p in path.parts[:-1]}
         or path.stem.startswith("test_")

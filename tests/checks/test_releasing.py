@@ -118,9 +118,9 @@ def test_benchmark_release_says_why_not_applicable() -> None:
     v = verdict("benchmark_release", "R1")
     assert v.summary.startswith("This is a benchmark release")
     assert places(v.findings[0]) == [
-        ("examples/query.py", 1),
         ("examples/query.py", 3),
         ("data/table.csv", 1),
+        ("examples/query.py", 1),
     ]
 
 

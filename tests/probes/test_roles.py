@@ -455,3 +455,17 @@ def test_main_guard_of_an_imported_module_does_not_leak_into_its_importers(tmp_p
         },
     )
     assert roles_of(facts) == {"report.py": (Role.OTHER,), "train.py": (Role.FINAL_TRAINING,)}
+
+
+def test_private_smoke_test_scripts_are_tests_not_searches(tmp_path: Path) -> None:
+    _, facts = structural_facts(
+        tmp_path,
+        {
+            "cells/_test_module.py": (
+                "from controller import Controller\n"
+                f"def main():\n    Controller().sample_arch()\n{GUARD}main()\n"
+            ),
+            "cells/controller.py": "class Controller:\n    def sample_arch(self):\n        pass\n",
+        },
+    )
+    assert roles_of(facts)["cells/_test_module.py"] == (Role.TEST,)
