@@ -36,6 +36,16 @@ def _fail_on(value: str) -> frozenset[str]:
     return wanted
 
 
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return number
+
+
 def _size(value: str) -> int:
     units = {"k": 1024, "m": 1024**2, "g": 1024**3}
     text = value.strip().lower().removesuffix("b").removesuffix("i")
@@ -97,6 +107,44 @@ def build_parser() -> argparse.ArgumentParser:
         help="skip text files larger than this (default: 2M)",
     )
     audit.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
+    rerun = audit.add_argument_group(
+        "re-run (executes the repository's code in a sandbox; see docs/rerun.md)"
+    )
+    rerun.add_argument(
+        "--rerun", nargs="?", const="manifest", choices=("manifest", "inferred"),
+        help="also re-run the training pipeline over several seeds, twice each: 'manifest' "
+        "(default) follows nas-audit.yaml or --manifest; 'inferred' runs the command proposed "
+        "from the README and the entry point's flags",
+    )  # fmt: skip
+    rerun.add_argument(
+        "--manifest",
+        type=Path,
+        metavar="FILE",
+        help="a reviewer's manifest (a YAML file with a `rerun:` section); implies --rerun",
+    )
+    rerun.add_argument(
+        "--jobs",
+        "-j",
+        type=_positive,
+        metavar="N",
+        help="runs at once (default: number of CPU cores)",
+    )
+    rerun.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="run again even where cached results of the same commit exist",
+    )
+    rerun.add_argument(
+        "--strict-determinism",
+        action="store_true",
+        help="make torch use deterministic algorithms in every run and report "
+        "the operations that refuse",
+    )
+    rerun.add_argument(
+        "--python",
+        metavar="PATH",
+        help="interpreter that runs the repository (default: the one running nas-audit)",
+    )
 
     chk = sub.add_parser(
         "checklist", help="print the checklist", description="Print the checklist."
@@ -119,8 +167,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _progress(quiet: bool) -> Callable[[str], None]:
     def say(message: str) -> None:
-        if not quiet:
-            print(f"nas-audit: {message}", file=sys.stderr, flush=True)
+        if not quiet:  # one write per message: re-run threads report concurrently
+            sys.stderr.write(f"nas-audit: {message}\n")
+            sys.stderr.flush()
 
     return say
 
@@ -147,6 +196,12 @@ def _cmd_audit(args: argparse.Namespace) -> int:
         checklist_id=args.checklist,
         cache_dir=args.cache_dir,
         max_file_bytes=args.max_file_size,
+        rerun=args.rerun or ("manifest" if args.manifest else None),
+        manifest_path=args.manifest,
+        jobs=args.jobs,
+        no_cache=args.no_cache,
+        strict_determinism=args.strict_determinism,
+        python=args.python,
     )
     report = run_audit(options, progress=_progress(args.quiet))
     fmt = OutputFormat(args.format)

@@ -9,8 +9,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
 from auditor import __version__
+from auditor.errors import AuditorError
 from auditor.facts import Evidence, Facts
 from auditor.inventory import DEFAULT_MAX_FILE_BYTES, build_inventory
 from auditor.models import AuditReport, ChecklistRef, TargetInfo, ToolInfo, Verdict
@@ -18,8 +20,11 @@ from auditor.probes import run_probes
 from auditor.registry import registered_checks
 from auditor.repo import Repo
 from auditor.scoring import error_verdict, evaluate
-from auditor.target import Snapshot, open_target
+from auditor.target import Snapshot, default_cache_dir, open_target
 from checklist import DEFAULT_CHECKLIST, Checklist, checklist_sha256, load_checklist
+
+if TYPE_CHECKING:
+    from auditor.rerun.models import RerunResult
 
 Progress = Callable[[str], None]
 
@@ -33,6 +38,12 @@ class AuditOptions:
     checklist_id: str = DEFAULT_CHECKLIST
     cache_dir: Path | None = None
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+    rerun: Literal["manifest", "inferred"] | None = None  # None: static audit only
+    manifest_path: Path | None = None
+    jobs: int | None = None  # None: one run per CPU core
+    no_cache: bool = False
+    strict_determinism: bool = False
+    python: str | None = None
 
 
 def _quiet(_: str) -> None:
@@ -70,6 +81,8 @@ def run_audit(
     repo = Repo(snapshot, inventory)
     with _gc_paused():
         facts = run_probes(repo)
+    if options.rerun:
+        facts.rerun = _rerun(options, snapshot, progress)
     progress(f"judging {len(checklist.items)} checklist items")
     verdicts = judge(checklist, facts)
     verdicts = tuple(_with_permalinks(v, snapshot) for v in verdicts)
@@ -88,6 +101,43 @@ def run_audit(
         facts=facts,
         skipped=tuple(inventory.skipped),
         files_by_kind=inventory.counts(),
+        rerun=facts.rerun,
+    )
+
+
+def _rerun(options: AuditOptions, snapshot: Snapshot, progress: Progress) -> RerunResult:
+    """Re-run the pipeline per the manifest (or the inferred recipe) in a sandbox."""
+    from auditor.rerun import infer_recipe, load_manifest, run_rerun
+
+    manifest = load_manifest(snapshot.root, options.manifest_path)
+    if manifest is None:
+        recipe = infer_recipe(snapshot.root)
+        if options.rerun != "inferred" or recipe.manifest is None:
+            proposal = (
+                "; proposed (run it with --rerun inferred):\n" + recipe.manifest.to_yaml()
+                if recipe.manifest is not None
+                else "; no runnable command was found in the README either"
+            )
+            raise AuditorError(
+                f"{snapshot.root}: no nas-audit.yaml with a `rerun:` section and no --manifest"
+                + proposal
+            )
+        for line in recipe.explanation:
+            progress(f"inferred recipe: {line}")
+        progress("inferred manifest:\n" + recipe.manifest.to_yaml())
+        manifest = recipe.manifest
+    # NOTE: a dirty worktree is copied as it is; a clean one is exported at its commit.
+    commit = None if snapshot.dirty else snapshot.commit
+    return run_rerun(
+        snapshot.root,
+        commit,
+        manifest,
+        jobs=options.jobs,
+        cache_dir=options.cache_dir or default_cache_dir(),
+        no_cache=options.no_cache,
+        strict_determinism=options.strict_determinism,
+        python=options.python,
+        progress=progress,
     )
 
 

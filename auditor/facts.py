@@ -11,6 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from auditor.rerun.models import RerunResult
+
 SNIPPET_MAX_CHARS = 400
 
 
@@ -419,6 +421,10 @@ class Facts(BaseModel):
     docs: list[DocMention] = []
     doc_files: list[str] = []
     broken_references: list[BrokenReference] = []
+
+    # Set by the engine after a re-run (`--rerun`); None in a static audit. Not serialised
+    # here: the report carries it once, as `AuditReport.rerun`.
+    rerun: RerunResult | None = Field(default=None, exclude=True)
 
     def entry_paths(self, role: Role) -> list[str]:
         """Paths of entry points with this role."""

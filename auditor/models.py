@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from auditor.facts import Evidence, EvidenceKind, Facts
+from auditor.rerun.models import RerunResult
 
 SCHEMA_VERSION = "1"
 
@@ -141,7 +142,7 @@ class AuditReport(_Model):
     facts: Facts
     skipped: tuple[SkippedFile, ...] = ()
     files_by_kind: dict[str, int] = {}
-    rerun: dict[str, Any] | None = None
+    rerun: RerunResult | None = None
 
     def verdict(self, item_id: str) -> Verdict:
         """The verdict for one item id."""

@@ -1,4 +1,5 @@
-"""Shared pytest configuration: the tests folder is importable (for `builders`)."""
+"""Shared pytest configuration: the tests folder is importable (for `builders`), and so is
+tests/e2e (for the fixture-repository builders `nasfixtures`)."""
 
 from __future__ import annotations
 
@@ -6,3 +7,4 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent / "e2e"))

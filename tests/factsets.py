@@ -35,6 +35,17 @@ from auditor.facts import (
 )
 from auditor.models import Finding, Outcome, Verdict
 from auditor.registry import registered_checks
+from auditor.rerun.analysis import overall_determinism, summarize_metric, timing
+from auditor.rerun.claims import judge_claim
+from auditor.rerun.manifest import ClaimSpec, MetricSpec
+from auditor.rerun.models import (
+    Fingerprint,
+    Isolation,
+    MetricValue,
+    RerunResult,
+    RunResult,
+    Totals,
+)
 from auditor.scoring import evaluate
 from checklist import load_checklist
 
@@ -947,3 +958,100 @@ def outcomes(v: Verdict) -> dict[str, Outcome]:
 def places(f: Finding) -> list[tuple[str | None, int | None]]:
     """(path, line) of each piece of evidence, absences as (None, None)."""
     return [(e.path, e.line) for e in f.evidence]
+
+
+# ----------------------------------------------------------------------------- re-runs
+
+
+def rerun_result(
+    command: str,
+    *,
+    values: dict[int, tuple[float, ...]],
+    status: str = "ok",
+    claimed: float | None = None,
+    torch: str = "2.13.0+cpu",
+) -> RerunResult:
+    """A re-run block as auditor.rerun builds it, from per-seed metric values."""
+    metric = MetricSpec.model_validate({"name": "valid_acc", "pattern": r"valid_acc ([0-9.]+)"})
+    runs = tuple(
+        RunResult(
+            run_id=f"s{seed_}-r{rep}",
+            seed=seed_,
+            repeat=rep,
+            command=command.format(seed=seed_),
+            status="ok" if status == "ok" else "failed",
+            exit_code=0 if status == "ok" else 1,
+            reason="" if status == "ok" else "exit code 1",
+            wall_seconds=2.0,
+            metrics={"valid_acc": MetricValue(value=v, status="ok", raw=str(v))}
+            if status == "ok"
+            else {},
+            stderr_tail="" if status == "ok" else "Traceback: CUDA out of memory",
+        )
+        for seed_, reps in values.items()
+        for rep, v in enumerate(reps)
+    )
+    summary = summarize_metric(metric, runs)
+    claims = (
+        ()
+        if claimed is None
+        else (judge_claim(ClaimSpec(metric="valid_acc", value=claimed), summary),)
+    )
+    return RerunResult(
+        manifest_source="nas-audit.yaml",
+        command=command,
+        seeds=tuple(values),
+        repeats=max(len(r) for r in values.values()),
+        isolation=Isolation(kind="unshare", network_cut=True),
+        fingerprint=Fingerprint(python="3.11.7", torch=torch, cpu_model="AMD EPYC", os="Linux"),
+        runs=runs,
+        metrics=(summary,),
+        claims=claims,
+        deterministic=overall_determinism((summary,)),
+        timing=timing(runs, 5.0, None),
+        totals=Totals(planned=len(runs), by_status={status: len(runs)}),
+    )
+
+
+@fact_set
+def full_pipeline_rerun_ok() -> Facts:
+    """The full pipeline re-run: deterministic, claim reproduced, pinned torch used."""
+    facts = full_pipeline()
+    facts.dependencies.append(dep("requirements.txt", 1, "torch", "==2.13.0", pinned=True))
+    facts.rerun = rerun_result(
+        "python train.py --seed {seed}", values={0: (90.0, 90.0), 1: (91.0, 91.0)}, claimed=90.5
+    )
+    return facts
+
+
+@fact_set
+def search_rerun_nondeterministic() -> Facts:
+    """The search re-run: repeats differ, the claim is far off, another torch version."""
+    facts = full_pipeline()
+    facts.dependencies.append(dep("requirements.txt", 1, "torch", "==1.9.0", pinned=True))
+    facts.rerun = rerun_result(
+        "python train_search.py --seed {seed}",
+        values={0: (80.0, 80.5), 1: (81.0, 81.2)},
+        claimed=97.0,
+    )
+    return facts
+
+
+@fact_set
+def darts_rerun_crashes() -> Facts:
+    """DARTS's final training re-run on a machine where every run crashes."""
+    facts = darts_like()
+    facts.rerun = rerun_result(
+        "cd cnn && python train.py --seed {seed}", values={0: (0.0,)}, status="failed"
+    )
+    return facts
+
+
+@fact_set
+def search_rerun_deterministic() -> Facts:
+    """The search re-run with each seed repeating exactly, no claims."""
+    facts = full_pipeline()
+    facts.rerun = rerun_result(
+        "python train_search.py --seed {seed}", values={0: (80.0, 80.0), 1: (81.0, 81.0)}
+    )
+    return facts

@@ -7,7 +7,7 @@ import re
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from auditor.models import AuditReport, Status
-from auditor.report.terminal import describe_evidence
+from auditor.report.terminal import describe_evidence, rerun_lines
 from auditor.resources import templates_dir
 from checklist import Checklist
 
@@ -43,6 +43,7 @@ def _environment() -> Environment:
     env.filters["md_cell"] = md_cell
     env.globals["icon"] = STATUS_ICON.__getitem__
     env.globals["describe"] = describe_evidence
+    env.globals["rerun_lines"] = rerun_lines
     return env
 
 

@@ -9,6 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from auditor.models import AuditReport, Evidence, EvidenceKind, Status
+from auditor.rerun.models import RerunResult
 from checklist import Checklist
 
 STATUS_STYLE = {
@@ -18,6 +19,28 @@ STATUS_STYLE = {
     Status.NOT_APPLICABLE: ("– n/a", "dim"),
     Status.NEEDS_REVIEW: ("? review", "magenta"),
 }
+
+
+def rerun_lines(rerun: RerunResult) -> list[str]:
+    """A few lines on the re-run: runs, isolation, determinism, spread, claims, time."""
+    counts = ", ".join(f"{n} {s}" for s, n in sorted(rerun.totals.by_status.items()))
+    lines = [
+        f"Re-run: `{rerun.command}` · seeds {list(rerun.seeds)} × {rerun.repeats} · {counts}"
+        f" · isolation: {rerun.isolation.kind} · {rerun.timing.total_wall_seconds:.1f} s",
+    ]
+    deterministic = {True: "yes", False: "NO", None: "not tested"}[rerun.deterministic]
+    lines.append(f"  same seed, same result: {deterministic}")
+    for m in rerun.metrics:
+        if m.mean is not None:
+            std = f" ± {m.std:.4g}" if m.std is not None else ""
+            lines.append(
+                f"  {m.name}: {m.mean:.4g}{std} over {m.n_seeds} seeds "
+                f"(min {m.min:.4g}, max {m.max:.4g})"
+            )
+    for c in rerun.claims:
+        lines.append(f"  claim {c.metric} = {c.claimed:g}: {c.verdict} ({c.reason})")
+    lines += [f"  warning: {w}" for w in rerun.warnings]
+    return lines
 
 
 def describe_evidence(ev: Evidence) -> str:
@@ -59,6 +82,9 @@ def render_text(
         top = describe_evidence(verdict.evidence[0]) if verdict.evidence else ""
         table.add_row(verdict.id, f"[{style}]{label}[/]", escape(verdict.summary), escape(top))
     console.print(table)
+    if report.rerun is not None:
+        for line in rerun_lines(report.rerun):
+            console.print(escape(line), markup=True)
     counts = report.counts()
     console.print(
         ", ".join(f"{n} {s.value}" for s, n in counts.items() if n)

@@ -97,7 +97,8 @@ def test_status_score_and_outcomes(
     expected: tuple[Outcome, ...],
 ) -> None:
     v = verdict(name, item)
-    assert outcomes(v) == dict(zip(signals, expected, strict=True))
+    static = {k: o for k, o in outcomes(v).items() if ".rerun-" not in k}
+    assert static == dict(zip(signals, expected, strict=True))
     assert (v.status, v.score) == (status, score)
 
 
