@@ -81,6 +81,9 @@ def run_audit(
     repo = Repo(snapshot, inventory)
     with _gc_paused():
         facts = run_probes(repo)
+        # NOTE: drop the trees while the collector is paused: once it resumes, its first pass
+        # would otherwise scan every object of every tree (half a second on a large repo)
+        del repo
     if options.rerun:
         facts.rerun = _rerun(options, snapshot, progress)
     progress(f"judging {len(checklist.items)} checklist items")

@@ -9,11 +9,15 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
 
 from auditor.facts import ReadMode, ReadNote
 from auditor.inventory import FileEntry, FileKind, Inventory
 from auditor.pyast import PyModule, parse_module
 from auditor.target import Snapshot
+
+if TYPE_CHECKING:
+    from auditor.probes.callgraph import CallGraph
 
 
 @dataclass
@@ -25,7 +29,8 @@ class Repo:
     read_notes: list[ReadNote] = field(default_factory=list)
     _text: dict[str, str | None] = field(default_factory=dict)
     _modules: dict[str, PyModule] | None = None
-    _by_module_name: dict[str, list[str]] | None = None
+    _imports: ImportResolver | None = None
+    _call_graph: CallGraph | None = None
 
     # ----------------------------------------------------------------------------- text
     def text(self, path: str) -> str | None:
@@ -98,30 +103,67 @@ class Repo:
 
     def resolve_import(self, name: str, level: int, importer: str) -> str | None:
         """Repo path of the module `name` imported from `importer` (script or package style)."""
-        if self._by_module_name is None:
-            self._by_module_name = {}
-            for path in self.modules:
-                if path.endswith(".py"):
-                    parts = PurePosixPath(path).with_suffix("").parts
-                    if parts[-1] == "__init__":
-                        parts = parts[:-1]
-                    for i in range(len(parts)):
-                        self._by_module_name.setdefault(".".join(parts[i:]), []).append(path)
-        importer_dir = PurePosixPath(importer).parent
+        return self.imports.resolve(name, level, importer)
+
+    @property
+    def imports(self) -> ImportResolver:
+        """Resolves imported module names to repo paths (built on first use)."""
+        if self._imports is None:
+            self._imports = ImportResolver(self.modules)
+        return self._imports
+
+    def call_graph(self) -> CallGraph:
+        """The call graph of the repo's own code, built once and shared by the probes."""
+        if self._call_graph is None:
+            from auditor.probes.callgraph import CallGraph  # NOTE: lazy: the probes import us
+
+            self._call_graph = CallGraph(self.modules, self.imports)
+        return self._call_graph
+
+
+class ImportResolver:
+    """Repo paths of imported modules, by dotted name and by relative level.
+
+    NOTE: kept apart from `Repo` so the call graph can hold it without holding the repo (the
+    repo caches the graph; a reference cycle would keep every tree alive until a full garbage
+    collection).
+    """
+
+    def __init__(self, modules: dict[str, PyModule]) -> None:
+        self.modules = modules
+        self._by_name: dict[str, list[str]] = {}
+        self._resolved: dict[tuple[str, int, str], str | None] = {}
+        for path in modules:
+            if path.endswith(".py"):
+                parts = PurePosixPath(path).with_suffix("").parts
+                if parts[-1] == "__init__":
+                    parts = parts[:-1]
+                for i in range(len(parts)):
+                    self._by_name.setdefault(".".join(parts[i:]), []).append(path)
+
+    def resolve(self, name: str, level: int, importer: str) -> str | None:
+        """Repo path of the module `name` imported from `importer` (script or package style).
+
+        Cached by the importer's directory: the answer depends only on that.
+        """
+        key = (name, level, importer.rpartition("/")[0])
+        if key not in self._resolved:
+            self._resolved[key] = self._resolve(name, level, importer)
+        return self._resolved[key]
+
+    def _resolve(self, name: str, level: int, importer: str) -> str | None:
+        # NOTE: plain string operations, not PurePosixPath: repo paths are clean POSIX paths,
+        # and this runs for every distinct import of every directory
+        importer_dir = importer.rpartition("/")[0]
         if level:
-            base = importer_dir
-            for _ in range(level - 1):
-                base = base.parent
-            candidate_parts = [*base.parts, *name.split(".")] if name else list(base.parts)
-            return self._first_existing(candidate_parts)
-        options = self._by_module_name.get(name, [])
+            base = importer_dir.split("/") if importer_dir else []
+            base = base[: max(len(base) - (level - 1), 0)]
+            return self._first_existing([*base, *name.split(".")] if name else base)
+        options = self._by_name.get(name, [])
         if not options:
             return None
         # prefer the module next to the importer (scripts run from their own directory)
-        options = sorted(
-            options, key=lambda p: (PurePosixPath(p).parent != importer_dir, p.count("/"), p)
-        )
-        return options[0]
+        return min(options, key=lambda p: (p.rpartition("/")[0] != importer_dir, p.count("/"), p))
 
     def _first_existing(self, parts: list[str]) -> str | None:
         stem = "/".join(parts)

@@ -95,3 +95,14 @@ def test_empty_and_python_free_repositories(
     assert len(data["items"]) == 16
     assert data["facts"]["python_files"] == 0
     assert "pass" not in {i["status"] for i in data["items"]}
+
+
+def test_text_and_markdown_say_which_files_were_read_by_fallback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = hostile_repo(tmp_path)
+    for fmt in ("text", "markdown"):
+        assert main(["audit", str(root), "--format", fmt, "-q"]) == 0
+        out = capsys.readouterr().out
+        assert "1 file(s) read after rewriting Python 2 idioms: py2_train.py" in out
+        assert "read as tokens only: broken.py" in out

@@ -104,6 +104,24 @@ def test_repair_keeps_line_count() -> None:
     assert repair_python2(src).count("\n") == src.count("\n")
 
 
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ['print "a"', "    print x, y  ", "print", 'print >>f, "b"', 'exec "x"',
+             "raise E, 'm'", "x.cuda(async=True)", "", "   ", "\t", "y = 1"]
+        ),
+        max_size=12,
+    )
+)  # fmt: skip
+def test_repair_keeps_every_line_in_place(lines: list[str]) -> None:
+    """Blank lines after a repaired statement are kept (a pattern must not span lines)."""
+    src = "\n".join(lines) + "\n"
+    repaired = repair_python2(src).split("\n")
+    assert len(repaired) == len(src.split("\n"))
+    assert [bool(line.strip()) for line in repaired] == [bool(x.strip()) for x in src.split("\n")]
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=300))
 def test_parse_never_raises(source: str) -> None:

@@ -131,6 +131,19 @@ def entries(facts: Facts, role: Role) -> list[EntryPoint]:
     return [e for e in facts.entry_points if role in e.roles]
 
 
+def evaluators_of(facts: Facts) -> list[EntryPoint]:
+    """Evaluation entry points, without benchmark look-ups that evaluate nothing themselves
+    (bench_eval.py querying NAS-Bench-201 trains and tests no architecture)."""
+    found = []
+    for entry in entries(facts, Role.EVALUATION):
+        own = files_of(entry)
+        if Role.BENCHMARK_QUERY not in entry.roles or any(
+            c.path in own for c in facts.evaluation_code
+        ):
+            found.append(entry)
+    return found
+
+
 def files_of(entry: EntryPoint) -> set[str]:
     """The entry point's file and every repo module it imports, transitively."""
     return {entry.path, *entry.uses}

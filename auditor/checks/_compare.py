@@ -10,7 +10,9 @@ import re
 
 from auditor.checks._common import (
     absence,
+    benchmark_code,
     entries,
+    evaluators_of,
     files_of,
     files_of_all,
     flag_name,
@@ -82,12 +84,9 @@ def baseline_paths(facts: Facts) -> set[str]:
 
 
 def evaluation_pipelines(facts: Facts) -> list[EntryPoint]:
-    """Entry points that train or evaluate final architectures."""
-    return [
-        e
-        for e in facts.entry_points
-        if Role.FINAL_TRAINING in e.roles or Role.EVALUATION in e.roles
-    ]
+    """Entry points that train or evaluate final architectures (not mere benchmark look-ups)."""
+    evaluators = {e.path for e in evaluators_of(facts)}
+    return [e for e in facts.entry_points if Role.FINAL_TRAINING in e.roles or e.path in evaluators]
 
 
 def baseline_entries(facts: Facts) -> list[EntryPoint]:
@@ -126,6 +125,22 @@ def compared_entries(facts: Facts) -> list[EntryPoint]:
     trainers = _trainers_of(facts, architecture_baselines(facts))
     found = trainers if trainers and not direct else entries(facts, Role.SEARCH) + direct + trainers
     return list({e.path: e for e in found}.values())
+
+
+def benchmark_settles(facts: Facts) -> bool:
+    """Does a benchmark in code decide C1 and C4: nothing else is compared in code, or the
+    compared methods query the benchmark themselves?
+
+    NOTE: a benchmark queried by a side script does not make a comparison that runs elsewhere
+    (on a dataset, with each method's own split or protocol) fair; that one is judged from the
+    code."""
+    used = benchmark_code(facts)
+    if not used:
+        return False
+    if not is_comparison(facts) or outside_code_only(facts):
+        return True
+    users = files_of_all(compared_entries(facts))
+    return not users or any(b.path in users for b in used)
 
 
 def no_comparison_reason(facts: Facts) -> str:
@@ -274,7 +289,11 @@ def baseline_evaluation(facts: Facts) -> Finding:
     outside = sorted(modules - pipe_files)
     if not (apart or outside):
         return yes(signal, _shared_message(direct, modules, pipes), _shared_evidence(facts, pipes))
-    own = in_files(facts.evaluation_code, files_of_all(apart) - pipe_files)
+    # NOTE: evaluation code the method's own search also runs (a shared trainer module) is
+    # the same protocol, not the baseline's own.
+    direct_paths = {e.path for e in direct}
+    method = files_of_all(e for e in entries(facts, Role.SEARCH) if e.path not in direct_paths)
+    own = in_files(facts.evaluation_code, files_of_all(apart) - pipe_files - method)
     if own:
         return no(
             signal,

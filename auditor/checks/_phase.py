@@ -118,14 +118,23 @@ def _linked_configs(
 ) -> list[ConfigFile]:
     """Configs a run command or an option default points at, or named like the entry point."""
     refs = [v for i in invocations for v in i.flags.values()] + [h.default or "" for h in hps]
+    named = {r.strip().strip("'\"").removeprefix("./") for r in refs} - {""}
     stems = {PurePosixPath(p).stem for p in ph.paths}
     return [
-        c
-        for c in facts.configs
-        if PurePosixPath(c.path).stem in stems or any(_refers(r, c.path) for r in refs)
+        c for c in facts.configs if PurePosixPath(c.path).stem in stems or _named(c.path, named)
     ]
 
 
-def _refers(ref: str, path: str) -> bool:
-    ref = ref.strip().strip("'\"").removeprefix("./")
-    return bool(ref) and (ref == path or path.endswith("/" + ref))
+def _named(path: str, refs: set[str]) -> bool:
+    """Whether a reference names the path: all of it, or its tail after some `/`.
+
+    NOTE: a set lookup per tail, not a test per reference: large repos have thousands of each.
+    """
+    if path in refs:
+        return True
+    slash = path.find("/")
+    while slash >= 0:
+        if path[slash + 1 :] in refs:
+            return True
+        slash = path.find("/", slash + 1)
+    return False

@@ -12,6 +12,7 @@ from pathlib import PurePosixPath
 from auditor.checks._common import (
     absence,
     entries,
+    evaluators_of,
     files_of_all,
     in_files,
     located,
@@ -135,7 +136,7 @@ def evaluation(facts: Facts, final: list[EntryPoint]) -> Finding:
     """R1.evaluation: evaluation in the final-training files or an evaluation entry point."""
     signal = "R1.evaluation"
     in_final = in_files(facts.evaluation_code, files_of_all(final))
-    evaluators = entries(facts, Role.EVALUATION)
+    evaluators = evaluators_of(facts)
     if in_final or evaluators:
         splits = list(dict.fromkeys(c.detail for c in in_final if c.detail))
         what = f" on the {names(splits)} split" if splits else " the trained architectures"

@@ -7,7 +7,6 @@ or the docs.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from auditor.checks._common import (
@@ -20,27 +19,19 @@ from auditor.checks._common import (
     yes,
 )
 from auditor.checks._phase import Phase
+from auditor.checks._seed_state import LOCAL_GENERATORS, SeedState, reaches
 from auditor.facts import (
     DocTopic,
-    EntryPoint,
     Evidence,
     Facts,
     Located,
     SeedCall,
     SeedProblem,
-    SeedProblemKind,
     SeedSource,
     SeedSourceKind,
 )
 from auditor.models import Finding
 
-# NOTE: sklearn/"other" seeding does not seed a deep-learning training run; torch.cuda alone
-# leaves the CPU generator (weight initialisation) unseeded, so it is judged separately.
-_SEEDING_LIBRARIES = frozenset(
-    {"random", "numpy", "torch", "tensorflow", "jax", "lightning", "transformers", "helper"}
-)
-_UNFIXED_SOURCES = frozenset({SeedSourceKind.TIME, SeedSourceKind.NONE})
-_SEEDING_PROBLEMS = frozenset(set(SeedProblemKind) - {SeedProblemKind.BENCHMARK_AFTER_SEED})
 SEED_SEARCHED = (
     "random.seed",
     "numpy.random.seed",
@@ -50,70 +41,6 @@ SEED_SEARCHED = (
     "seed_everything",
     "repo seed helpers",
 )
-
-
-@dataclass
-class SeedState:
-    """Which effective seeding calls reach which entry point of a phase."""
-
-    calls: list[SeedCall] = field(default_factory=list)  # effective, fixed, reaching the phase
-    seeded: list[EntryPoint] = field(default_factory=list)
-    unseeded: list[EntryPoint] = field(default_factory=list)
-    cuda_only: list[SeedCall] = field(default_factory=list)  # all an unseeded entry has
-    unfixed: list[SeedCall] = field(default_factory=list)  # seeded from the clock or None
-    broken: list[Located] = field(default_factory=list)  # problems and ineffective calls
-
-
-def _reaches(call: SeedCall, entry: EntryPoint) -> bool:
-    if entry.path in call.reachable_from:
-        return True
-    # NOTE: an effective call in the entry file itself is run even if reachability is unknown.
-    return call.path == entry.path and not call.reachable_from
-
-
-def _unique(calls: list[SeedCall]) -> list[SeedCall]:
-    """Calls without repeats, by identity (pydantic equality is slow on long lists)."""
-    seen: set[int] = set()
-    out: list[SeedCall] = []
-    for call in calls:
-        if id(call) not in seen:
-            seen.add(id(call))
-            out.append(call)
-    return out
-
-
-def seed_state(facts: Facts, ph: Phase) -> SeedState:
-    """Sort the seeding calls and problems that concern this phase."""
-    state = SeedState()
-    effective = [c for c in facts.seed_calls if c.effective]
-    for entry in ph.entries:
-        reaching = [c for c in effective if _reaches(c, entry)]
-        fixed = [
-            c
-            for c in reaching
-            if c.library in _SEEDING_LIBRARIES | {"torch.cuda"}
-            and c.source.kind not in _UNFIXED_SOURCES
-        ]
-        state.calls += fixed
-        state.unfixed += [c for c in reaching if c.source.kind in _UNFIXED_SOURCES]
-        if any(c.library != "torch.cuda" for c in fixed):
-            state.seeded.append(entry)
-        else:
-            state.unseeded.append(entry)
-            state.cuda_only += fixed
-    state.calls, state.unfixed = _unique(state.calls), _unique(state.unfixed)
-    state.cuda_only = _unique(state.cuda_only)
-    # NOTE: calls in the entry points' own files first: their seed is the one a user sets.
-    state.calls.sort(key=lambda c: c.path not in ph.paths)
-    state.broken = [
-        p for p in facts.seed_problems if p.kind in _SEEDING_PROBLEMS and p.path in ph.files
-    ]
-    state.broken += [
-        c
-        for c in facts.seed_calls
-        if not c.effective and (c.path in ph.files or set(c.reachable_from) & ph.paths)
-    ]
-    return state
 
 
 def seed_set_finding(facts: Facts, ph: Phase, state: SeedState, signal: str) -> Finding:
@@ -152,7 +79,7 @@ def _per_entry_first(state: SeedState) -> list[SeedCall]:
     first."""
     first: list[SeedCall] = []
     for entry in state.seeded:
-        reaching = [c for c in state.calls if _reaches(c, entry)]
+        reaching = [c for c in state.calls if reaches(c, entry)]
         own = [c for c in reaching if c.path == entry.path]
         first += (own or reaching)[:1]
     ids = {id(c) for c in first}
@@ -208,6 +135,11 @@ def _unseeded_message(facts: Facts, ph: Phase, state: SeedState) -> str:
         )
     if state.unfixed:
         return f"{missing} seeds only from the clock or with None, so every run differs."
+    if state.cuda_only and state.cuda_only[0].call in LOCAL_GENERATORS:
+        return (
+            f"{missing} seeds only a local torch.Generator ({state.cuda_only[0].path}); the "
+            "global generator that initialises the weights stays unseeded."
+        )
     if state.cuda_only:
         return (
             f"{missing} seeds only CUDA ({state.cuda_only[0].call}); the CPU generator that "
@@ -239,7 +171,11 @@ def _unseeded_evidence(facts: Facts, ph: Phase, state: SeedState) -> list[Eviden
     evidence = (
         located(state.broken, "seeding problem")
         + located(state.unfixed, "seed not fixed")
-        + located(state.cuda_only, "seeds only CUDA")
+        + located([c for c in state.cuda_only if c.library == "torch.cuda"], "seeds only CUDA")
+        + located(
+            [c for c in state.cuda_only if c.library != "torch.cuda"],
+            "seeds only a local torch.Generator",
+        )
         + located(state.calls, "seeding call of another entry point")
         + located(state.unseeded, f"{ph.label} entry point without seeding")
     )

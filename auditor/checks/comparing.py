@@ -23,6 +23,7 @@ from auditor.checks._common import (
 from auditor.checks._compare import (
     NO_METHOD,
     baseline_evaluation,
+    benchmark_settles,
     is_comparison,
     no_comparison_reason,
     outside_code_finding,
@@ -58,7 +59,8 @@ def same_benchmark(facts: Facts) -> Iterator[Finding]:
 
     Signals:
         C1.shared-data: one data module used by every search, final-training and baseline
-            entry point, or a NAS benchmark API.
+            entry point, or a NAS benchmark API (that the compared methods query, when they
+            are compared in code).
         C1.shared-training: searches and baselines share training code, or a benchmark
             (optional).
     Evidence accepted:
@@ -68,7 +70,7 @@ def same_benchmark(facts: Facts) -> Iterator[Finding]:
         papers are invisible to a static audit). Two modules that load data identically still
         count as two.
     """
-    if benchmark_code(facts):
+    if benchmark_settles(facts):
         message = (
             f"Methods are compared on {_benchmark_names(facts)}, whose table fixes the "
             "data, split and training for all."
@@ -191,7 +193,8 @@ def same_evaluation_protocol(facts: Facts) -> Iterator[Finding]:
     """C4: one evaluation protocol for every compared method's architectures.
 
     Signals:
-        C4.shared-evaluation: a benchmark table for all, one evaluation/final-training script
+        C4.shared-evaluation: a benchmark table for all (queried by the compared methods, when
+            they are compared in code), one evaluation/final-training script
             run for several architectures, or a baseline evaluated by the method's pipeline.
     Evidence accepted:
         benchmarks, script_invocations with different --arch values, baselines importing the
@@ -201,7 +204,7 @@ def same_evaluation_protocol(facts: Facts) -> Iterator[Finding]:
         cannot be seen in code: needs review. Not applicable without any method or baseline.
     """
     signal = "C4.shared-evaluation"
-    if benchmark_code(facts):
+    if benchmark_settles(facts):
         yield yes(
             signal,
             f"Architectures are evaluated by {_benchmark_names(facts)} queries, "

@@ -30,7 +30,8 @@ from auditor.checks._pipeline import (
     no_final_script,
     orphan_training,
 )
-from auditor.checks._seeds import seed_recorded_finding, seed_set_finding, seed_state
+from auditor.checks._seed_state import seed_state
+from auditor.checks._seeds import seed_recorded_finding, seed_set_finding
 from auditor.facts import Facts, Role
 from auditor.models import Finding, Outcome
 from auditor.registry import check
@@ -187,7 +188,8 @@ def nas_method_code(facts: Facts) -> Iterator[Finding]:
 
     Signals:
         R4.search-code: a search entry point or NAS-method code of any family.
-        R4.derive-architecture: code that derives or selects the final architecture (optional).
+        R4.derive-architecture: code that derives or selects the final architecture, in a
+            repository with search code (optional).
     Evidence accepted:
         Search entry points, nas_methods (with family), architecture_derivation.
     Limitations:
@@ -200,7 +202,17 @@ def nas_method_code(facts: Facts) -> Iterator[Finding]:
         return
     yield _search_code(facts)
     derive = facts.architecture_derivation
-    if derive:
+    if derive and not has_method(facts):
+        # NOTE: without a search, genotype code (a model printing the genotype it is given)
+        # derives nothing from a search.
+        paths = list(dict.fromkeys(d.path for d in derive))
+        yield no(
+            "R4.derive-architecture",
+            f"No search exists to derive an architecture from; {names(paths)} only "
+            f"handle{'s' if len(paths) == 1 else ''} fixed genotypes.",
+            located(derive, "genotype code without a search"),
+        )
+    elif derive:
         yield yes(
             "R4.derive-architecture",
             f"The final architecture is derived in "

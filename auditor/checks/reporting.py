@@ -26,6 +26,10 @@ _SECTION_LINES = (
 )
 _HARDWARE = re.compile(r"gpu|device|hardware|cpu|nvidia|platform|hostname|memory", re.IGNORECASE)
 _VERSIONS = re.compile(r"version|freeze|pip|conda|packages", re.IGNORECASE)
+_TUNING_HEADING = re.compile(r"tun(?:e|ing)|hyper-?param|\bhpo\b", re.IGNORECASE)
+_TIME_HEADING = re.compile(
+    r"time|cost|compute|resource|budget|hours|days|runtime|end[- ]to[- ]end", re.IGNORECASE
+)
 
 
 def _docs(facts: Facts, *topics: DocTopic) -> list[DocMention]:
@@ -119,7 +123,8 @@ def end_to_end_time(facts: Facts) -> Iterator[Finding]:
     """D2: the time of the whole pipeline (search, final training, tuning).
 
     Signals:
-        D2.time-reported: docs that report time or compute cost.
+        D2.time-reported: docs that report time or compute cost (outside a section on
+            tuning alone, whose time is D1's tuning cost).
         D2.timing-code: timing code in every phase present (search, final training), or
             anywhere when no phase was identified (optional).
     Evidence accepted:
@@ -127,13 +132,24 @@ def end_to_end_time(facts: Facts) -> Iterator[Finding]:
     Limitations:
         Whether the reported time covers every phase is not read from the prose.
     """
-    time_docs = _docs(facts, DocTopic.TIME)
+    all_time = _docs(facts, DocTopic.TIME)
+    time_docs = [d for d in all_time if not _tuning_heading(d.heading)]
     if time_docs:
         yield yes(
             "D2.time-reported",
             f"{_where(time_docs)} {_verb(time_docs, 'reports', 'report')} run time or "
             "compute cost.",
             located(time_docs, "docs on time"),
+        )
+    elif all_time:
+        yield no(
+            "D2.time-reported",
+            f"{_where(all_time)} {_verb(all_time, 'gives', 'give')} only the time of the "
+            "hyperparameter tuning, not of the search and the final training.",
+            [
+                *located(all_time, "time of the tuning only"),
+                _doc_absence(facts, "time", "GPU-days", "GPU hours", "run-time tables"),
+            ],
         )
     else:
         yield no(
@@ -142,6 +158,11 @@ def end_to_end_time(facts: Facts) -> Iterator[Finding]:
             [_doc_absence(facts, "time", "GPU-days", "GPU hours", "run-time tables")],
         )
     yield _timing_code(facts)
+
+
+def _tuning_heading(heading: str | None) -> bool:
+    """A section about tuning (its time is the tuning cost of D1, not the pipeline's time)."""
+    return bool(heading and _TUNING_HEADING.search(heading) and not _TIME_HEADING.search(heading))
 
 
 def _timing_code(facts: Facts) -> Finding:

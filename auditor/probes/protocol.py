@@ -136,6 +136,10 @@ _CURVE_ANCHORS = (
     "best",
 )
 _PLOT_CALL_RE = re.compile(r"^(?:matplotlib|seaborn|plotly|graphviz)\b")
+# Keras trains and evaluates through model methods: `model.fit(...)`, `model.evaluate(...)`.
+_KERAS_MODULES = frozenset({"tensorflow", "keras", "tf_keras"})
+_KERAS_TRAIN = frozenset({"fit", "fit_generator", "train_on_batch"})
+_KERAS_EVAL = frozenset({"evaluate", "evaluate_generator", "test_on_batch"})
 
 
 @dataclass
@@ -191,6 +195,11 @@ class ProtocolScan:
                 scope = call.scope or ""
                 self.training.add(code, call.line, "optimizer_step", scope, key=f"s{call.line}")
                 self.traits.note(code, call.line, "opt_step", f"calls {call.name}")
+            elif name in _KERAS_TRAIN and receiver and _uses_keras(code):
+                self.training.add(
+                    code, call.line, "keras_fit", call.scope or "", key=f"s{call.line}"
+                )
+                self.traits.note(code, call.line, "opt_step", f"calls {call.name}")
             elif _BENCH_QUERY_RE.match(name) and _BENCH_RECEIVER_RE.search(receiver or name):
                 self.traits.note(
                     code, call.line, "bench_query", f"queries a benchmark: {call.name}"
@@ -219,6 +228,8 @@ class ProtocolScan:
             detail = _split(last(dotted), info.params, code.body_text(dotted))
             self.evaluation.add(code, info.line, "evaluation", detail, key=dotted)
             self.traits.note(code, info.line, "eval", f"evaluates in {dotted}()")
+        if _uses_keras(code):
+            self._keras_evaluation(code)
         for call in code.calls_by_scope.get(None, []):
             if last(call.name) == "eval" and call.name != "eval" and "model" in call.name.lower():
                 around = "\n".join(code.module.lines[call.line - 1 : call.line + 15])
@@ -227,6 +238,14 @@ class ProtocolScan:
                         code, call.line, "evaluation", _split("", (), around), key=f"m{call.line}"
                     )
                     self.traits.note(code, call.line, "eval", "evaluates at module level")
+
+    def _keras_evaluation(self, code: Code) -> None:
+        """`model.evaluate(x_test, y_test)` in a module that imports TensorFlow or Keras."""
+        for call in code.module.calls:
+            if last(call.name) in _KERAS_EVAL and "." in call.name:
+                detail = _split("", (), call_text(code, call))
+                self.evaluation.add(code, call.line, "evaluation", detail, key=f"k{call.line}")
+                self.traits.note(code, call.line, "eval", f"evaluates with {call.name}")
 
     def _data(self, code: Code) -> None:
         for call in code.module.calls:
@@ -273,6 +292,11 @@ class ProtocolScan:
                 self.seed_loops.add(
                     code, line, "python_seed_loop", match.group(0)[:80], key=f"p{line}"
                 )
+
+
+def _uses_keras(code: Code) -> bool:
+    """Does the module import TensorFlow or Keras?"""
+    return any(name.split(".", 1)[0] in _KERAS_MODULES for name, _, _ in code.module.imports)
 
 
 def _is_optimizer_step(name: str) -> bool:

@@ -112,7 +112,7 @@ class EntryPoints:
             if inv.resolved in by_path:
                 invoked.setdefault(inv.resolved, set()).add(inv.path)
         consoles = _console_scripts(self.repo)
-        self.graph = CallGraph(self.repo)
+        self.graph = self.repo.call_graph()
         candidates = sorted(
             p
             for p, c in by_path.items()
@@ -141,10 +141,11 @@ class EntryPoints:
 
     def _script(self, code: Code) -> bool:
         """A module nobody imports whose top level calls repo code (a script without guard)."""
-        if self.graph.callers((code.path, None)):
+        if self.graph.method_callers((code.path, None)):
             return False
         return any(
-            self.graph.resolve(code.module, c.name, None) for c in code.calls_by_scope.get(None, [])
+            self.graph.resolve_methods(code.module, c.name, None)
+            for c in code.calls_by_scope.get(None, [])
         )
 
     def _reach(self, entries: frozenset[str]) -> dict[str, list[tuple[str, str, bool]]]:
@@ -170,7 +171,7 @@ class EntryPoints:
                 found.add(node[0])
             if guarded:
                 continue
-            for caller, call in self.graph.callers(node):
+            for caller, call in self.graph.method_callers(node):
                 if caller in seen:
                     continue
                 seen.add(caller)
@@ -322,10 +323,12 @@ def _console_scripts(repo: Repo) -> set[str]:
 def _data_code(hits: list[DataHit], facts: Facts) -> None:
     """Dataset and split code, with the entry points whose runs import that module."""
     sink = Sink(facts.data_code)
+    users_of: dict[str, list[str]] = {}  # module -> entry points that are it or import it
+    for entry in facts.entry_points:
+        for used in {entry.path, *entry.uses}:
+            users_of.setdefault(used, []).append(entry.path)
     for hit in hits:
-        users = sorted(
-            e.path for e in facts.entry_points if e.path == hit.code.path or hit.code.path in e.uses
-        )
+        users = sorted(users_of.get(hit.code.path, []))
         detail = hit.name
         if users:
             more = f" (+{len(users) - 8} more)" if len(users) > 8 else ""

@@ -133,17 +133,25 @@ class FlagIndex:
 def _uses(dest: str, style: Style) -> tuple[re.Pattern[str], re.Pattern[str]]:
     """Reads of `dest` anywhere, and wholesale passes of the parsed namespace (same file only:
     another file's `**vars(args)` is another parser's)."""
-    reads = [rf"\.\s*{dest}\b", rf"""['"]{dest}['"]"""]
+    # NOTE: `.seed(` is a call (random.seed(seed)), not a read of a parsed namespace.
+    reads = [rf"\.\s*{dest}\b(?!\s*\()", rf"""['"]{dest}['"]"""]
     if style == "click":
         reads.append(rf"(?<![\w'\"-]){dest}(?![\w'\"-])")
     wholesale = r"\*\*\s*vars\s*\(|\*\*\s*[\w.]+\.__dict__"
     return re.compile("|".join(reads)), re.compile("|".join([*reads, wholesale]))
 
 
-def _used(repo: Repo, flag: FlagDef) -> bool:
-    """Conservative: any read-like mention of the destination counts as a use."""
+def _used(repo: Repo, flag: FlagDef, rivals: set[str]) -> bool:
+    """Conservative: any read-like mention of the destination counts as a use, except in
+    `rivals`, files that define the same option and so read their own namespace (train.py's
+    unused --seed is not used by train_search.py's `args.seed`)."""
     elsewhere, here = _uses(flag.dest, flag.style)
+    # NOTE: every read pattern contains the name itself, so a file without it cannot match
+    # (a cheap substring test that spares a regex scan of nearly every file)
+    literal = flag.dest.isidentifier()
     for path, module in repo.modules.items():
+        if path in rivals or (literal and path != flag.path and flag.dest not in module.source):
+            continue
         for match in (here if path == flag.path else elsewhere).finditer(module.source):
             if path != flag.path:
                 return True
@@ -162,8 +170,8 @@ def unused_seed_flags(repo: Repo, flags: FlagIndex) -> list[SeedProblem]:
         if not SEED_DEST_RE.search(dest):
             continue
         for flag in defs:
-            if _used(repo, flag):
-                break
+            if _used(repo, flag, {f.path for f in defs} - {flag.path}):
+                continue
             module = repo.module(flag.path)
             assert module is not None
             problems.append(

@@ -8,8 +8,8 @@ import ast
 import re
 
 from auditor.facts import Facts, SeedCall, SeedProblemKind
+from auditor.probes.callgraph import CallGraph
 from auditor.probes.seed_apis import first_argument_text, seed_api
-from auditor.probes.seed_graph import SeedGraph
 from auditor.probes.seed_sources import SourceResolver
 from auditor.pyast import FunctionInfo, PyModule
 from auditor.repo import Repo
@@ -21,7 +21,7 @@ _DOC_CALL_RE = re.compile(r"([A-Za-z_][\w.]*)\s*\(([^()\n]*)\)")
 _DOC_ALIASES = {"np": "numpy", "tf": "tensorflow", "pl": "pytorch_lightning", "L": "lightning"}
 
 
-def entry_paths(repo: Repo, facts: Facts, graph: SeedGraph) -> frozenset[str]:
+def entry_paths(repo: Repo, facts: Facts, graph: CallGraph) -> frozenset[str]:
     """Entry points from the roles probe; else files with a `__main__` guard, notebooks, scripts
     that parse their command line at module level, and modules no other module imports whose
     top-level code calls the repo's functions or seeds (`utils.set_seed(cfg.seed)`)."""
@@ -31,7 +31,7 @@ def entry_paths(repo: Repo, facts: Facts, graph: SeedGraph) -> frozenset[str]:
     return frozenset(p for p, m in repo.modules.items() if _looks_runnable(p, m, graph))
 
 
-def _looks_runnable(path: str, module: PyModule, graph: SeedGraph) -> bool:
+def _looks_runnable(path: str, module: PyModule, graph: CallGraph) -> bool:
     if module.main_guard_lines or path.endswith(".ipynb"):
         return True
     if module.tree is None and _MAIN_GUARD_RE.search(module.source):
@@ -45,7 +45,7 @@ def _looks_runnable(path: str, module: PyModule, graph: SeedGraph) -> bool:
 
 
 def returns_nothing(
-    repo: Repo, graph: SeedGraph, module: PyModule, name: str, scope: str | None
+    repo: Repo, graph: CallGraph, module: PyModule, name: str, scope: str | None
 ) -> bool:
     """Whether `name` is a repo function with no `return <value>` (its call gives None)."""
     symbol = graph.symbol(module, name, scope)

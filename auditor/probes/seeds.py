@@ -23,6 +23,7 @@ from auditor.facts import (
     SeedSource,
     SeedSourceKind,
 )
+from auditor.probes.callgraph import FuncKey, module_dotted
 from auditor.probes.seed_apis import (
     CONSTRUCTORS,
     NONDETERMINISTIC,
@@ -41,7 +42,6 @@ from auditor.probes.seed_flow import (
     lines_after_terminal,
     returns_nothing,
 )
-from auditor.probes.seed_graph import FuncKey, SeedGraph, module_dotted
 from auditor.probes.seed_sources import SourceResolver
 from auditor.pyast import CallSite, PyModule
 from auditor.repo import Repo
@@ -83,7 +83,7 @@ class _SeedProbe:
 
     def __init__(self, repo: Repo, facts: Facts) -> None:
         self.repo, self.facts = repo, facts
-        self.graph = SeedGraph(repo)
+        self.graph = repo.call_graph()
         self.entries = entry_paths(repo, facts, self.graph)
         self.graph.set_entries(self.entries)
         self.flags = FlagIndex(repo)

@@ -7,7 +7,7 @@ import re
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from auditor.models import AuditReport, Status
-from auditor.report.terminal import describe_evidence, rerun_lines
+from auditor.report.terminal import describe_evidence, read_note_lines, rerun_lines
 from auditor.resources import templates_dir
 from checklist import Checklist
 
@@ -44,6 +44,7 @@ def _environment() -> Environment:
     env.globals["icon"] = STATUS_ICON.__getitem__
     env.globals["describe"] = describe_evidence
     env.globals["rerun_lines"] = rerun_lines
+    env.globals["read_note_lines"] = read_note_lines
     return env
 
 

@@ -43,6 +43,22 @@ def rerun_lines(rerun: RerunResult) -> list[str]:
     return lines
 
 
+def read_note_lines(report: AuditReport, limit: int = 5) -> list[str]:
+    """Files read in a degraded way (repaired Python 2, tokens only, Latin-1, unreadable)."""
+    by_mode: dict[str, list[str]] = {}
+    for note in report.facts.read_notes:
+        by_mode.setdefault(str(note.mode), []).append(note.path)
+    labels = {"repaired": "read after rewriting Python 2 idioms", "tokens": "read as tokens only",
+              "latin-1": "not UTF-8, read as Latin-1", "error": "unreadable"}  # fmt: skip
+    lines = []
+    for mode, paths in sorted(by_mode.items()):
+        shown = ", ".join(paths[:limit]) + (
+            f" and {len(paths) - limit} more" if len(paths) > limit else ""
+        )
+        lines.append(f"{len(paths)} file(s) {labels.get(mode, mode)}: {shown}")
+    return lines
+
+
 def describe_evidence(ev: Evidence) -> str:
     """One short line for a piece of evidence."""
     if ev.kind is EvidenceKind.ABSENCE:
@@ -85,6 +101,8 @@ def render_text(
     if report.rerun is not None:
         for line in rerun_lines(report.rerun):
             console.print(escape(line), markup=True)
+    for line in read_note_lines(report):
+        console.print(escape(line), markup=True)
     counts = report.counts()
     console.print(
         ", ".join(f"{n} {s.value}" for s, n in counts.items() if n)

@@ -146,7 +146,8 @@ class Sandbox:
             command,
         ]
         writable = [run_dir] + ([workdir] if workdir == self.base else [])
-        return self.plan.argv(inner, readable=[self.tools, self.base], writable=writable)
+        readable = [self.tools, self.base, *interpreter_roots(self.interpreter)]
+        return self.plan.argv(inner, readable=readable, writable=writable)
 
     def _env(self, run_dir: Path) -> dict[str, str]:
         extra = {}
@@ -263,3 +264,16 @@ class Sandbox:
                 "leftover_processes": outcome.leftovers,
             }
         )
+
+
+def interpreter_roots(interpreter: Path) -> list[Path]:
+    """Where the runs' Python lives (its virtual environment and its base installation).
+
+    NOTE: bubblewrap gives runs a fresh /tmp; a venv under /tmp (a CI clone, say) must be
+    bound back read-only or `python` is not found inside the sandbox."""
+    roots = []
+    venv = interpreter.parent.parent
+    if (venv / "pyvenv.cfg").is_file():
+        roots.append(venv)
+    roots.append(interpreter.resolve().parent.parent)
+    return [r for r in dict.fromkeys(roots) if r != Path("/")]

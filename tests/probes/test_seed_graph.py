@@ -7,19 +7,19 @@ from pathlib import Path
 from builders import lines_of, make_repo
 
 from auditor.inventory import build_inventory
-from auditor.probes.seed_graph import FuncKey, SeedGraph, module_dotted
+from auditor.probes.callgraph import CallGraph, FuncKey, module_dotted
 from auditor.repo import Repo
 from auditor.target import open_target
 
 
-def graph_of(root: Path, entries: tuple[str, ...]) -> SeedGraph:
+def graph_of(root: Path, entries: tuple[str, ...]) -> CallGraph:
     snapshot = open_target(str(root))
-    graph = SeedGraph(Repo(snapshot, build_inventory(snapshot)))
+    graph = Repo(snapshot, build_inventory(snapshot)).call_graph()
     graph.set_entries(frozenset(entries))
     return graph
 
 
-def callers(graph: SeedGraph, key: FuncKey) -> list[tuple[FuncKey, int | None]]:
+def callers(graph: CallGraph, key: FuncKey) -> list[tuple[FuncKey, int | None]]:
     found = [(k, c.line if c else None) for k, c in graph.callers(key)]
     return sorted(found, key=lambda kc: (kc[0][0], kc[0][1] or "", kc[1] or 0))
 
