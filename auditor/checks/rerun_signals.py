@@ -7,7 +7,9 @@ The registry appends these findings to the item's static check (see auditor/regi
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 from pathlib import PurePosixPath
 
 from auditor.checks._common import no, not_applicable, unknown, yes
@@ -54,16 +56,32 @@ def _phase(facts: Facts, rerun: RerunResult) -> Role:
     return Role.FINAL_TRAINING
 
 
+RerunSignalFn = Callable[[Facts, RerunResult], Finding]
+
+
+def _answers(signal: str) -> Callable[[RerunSignalFn], Callable[[Facts], Finding]]:
+    """Register a re-run signal; without a re-run it is not applicable, said in one place."""
+
+    def wrap(fn: RerunSignalFn) -> Callable[[Facts], Finding]:
+        @functools.wraps(fn)
+        def answer(facts: Facts) -> Finding:
+            if facts.rerun is None:
+                return not_applicable(signal, _NO_RERUN)
+            return fn(facts, facts.rerun)
+
+        return rerun_signal(signal)(answer)
+
+    return wrap
+
+
 def _ok(runs: tuple[RunResult, ...]) -> list[RunResult]:
     return [r for r in runs if r.status == "ok"]
 
 
-@rerun_signal("R1.rerun-completes")
-def rerun_completes(facts: Facts) -> Finding:
+@_answers("R1.rerun-completes")
+def rerun_completes(facts: Facts, rerun: RerunResult) -> Finding:
     """TRUE when at least one run exits cleanly and reports a metric value."""
-    signal, rerun = "R1.rerun-completes", facts.rerun
-    if rerun is None:
-        return not_applicable(signal, _NO_RERUN)
+    signal = "R1.rerun-completes"
     ok = _ok(rerun.runs)
     with_value = [r for r in ok if any(v.status == "ok" for v in r.metrics.values())]
     counts = ", ".join(f"{n} {status}" for status, n in sorted(rerun.totals.by_status.items()))
@@ -96,10 +114,7 @@ def rerun_completes(facts: Facts) -> Finding:
     )
 
 
-def _deterministic(facts: Facts, signal: str, role: Role) -> Finding:
-    rerun = facts.rerun
-    if rerun is None:
-        return not_applicable(signal, _NO_RERUN)
+def _deterministic(facts: Facts, rerun: RerunResult, signal: str, role: Role) -> Finding:
     if _phase(facts, rerun) is not role:
         return not_applicable(signal, f"The re-run ran `{rerun.command}`, not this phase.")
     if rerun.repeats < 2:
@@ -128,16 +143,16 @@ def _deterministic(facts: Facts, signal: str, role: Role) -> Finding:
     )
 
 
-@rerun_signal("R3.rerun-deterministic")
-def final_training_rerun_deterministic(facts: Facts) -> Finding:
+@_answers("R3.rerun-deterministic")
+def final_training_rerun_deterministic(facts: Facts, rerun: RerunResult) -> Finding:
     """TRUE when every seed of a final-training re-run repeats bitwise."""
-    return _deterministic(facts, "R3.rerun-deterministic", Role.FINAL_TRAINING)
+    return _deterministic(facts, rerun, "R3.rerun-deterministic", Role.FINAL_TRAINING)
 
 
-@rerun_signal("R5.rerun-deterministic")
-def search_rerun_deterministic(facts: Facts) -> Finding:
+@_answers("R5.rerun-deterministic")
+def search_rerun_deterministic(facts: Facts, rerun: RerunResult) -> Finding:
     """TRUE when every seed of a search re-run repeats bitwise."""
-    return _deterministic(facts, "R5.rerun-deterministic", Role.SEARCH)
+    return _deterministic(facts, rerun, "R5.rerun-deterministic", Role.SEARCH)
 
 
 def _framework(name: str) -> str:
@@ -151,12 +166,10 @@ def _release(version: str) -> str:
     return version.split("+", 1)[0].strip()
 
 
-@rerun_signal("C2.rerun-environment")
-def rerun_environment_matches(facts: Facts) -> Finding:
+@_answers("C2.rerun-environment")
+def rerun_environment_matches(facts: Facts, rerun: RerunResult) -> Finding:
     """TRUE when the framework version the re-run used equals the one the repo pins."""
-    signal, rerun = "C2.rerun-environment", facts.rerun
-    if rerun is None:
-        return not_applicable(signal, _NO_RERUN)
+    signal = "C2.rerun-environment"
     fingerprint = rerun.fingerprint
     pins = {_framework(d.name): d for d in facts.dependencies if d.pinned}
     if "torch" not in pins:
@@ -182,12 +195,10 @@ def rerun_environment_matches(facts: Facts) -> Finding:
     )
 
 
-@rerun_signal("C7.rerun-claims")
-def rerun_claims_hold(facts: Facts) -> Finding:
+@_answers("C7.rerun-claims")
+def rerun_claims_hold(facts: Facts, rerun: RerunResult) -> Finding:
     """TRUE when every claim falls within what the re-runs over seeds produce."""
-    signal, rerun = "C7.rerun-claims", facts.rerun
-    if rerun is None:
-        return not_applicable(signal, _NO_RERUN)
+    signal = "C7.rerun-claims"
     if not rerun.claims:
         return not_applicable(signal, "The manifest states no claims to compare with.")
     lines = [f"{c.metric}: claimed {c.claimed:g}, {c.verdict} ({c.reason})" for c in rerun.claims]
@@ -205,12 +216,10 @@ def rerun_claims_hold(facts: Facts) -> Finding:
     return unknown(signal, "Too few successful re-runs to judge the claims.", evidence)
 
 
-@rerun_signal("D2.rerun-time")
-def rerun_time_measured(facts: Facts) -> Finding:
+@_answers("D2.rerun-time")
+def rerun_time_measured(facts: Facts, rerun: RerunResult) -> Finding:
     """TRUE when the re-run measured wall time (always, once a run was made)."""
-    signal, rerun = "D2.rerun-time", facts.rerun
-    if rerun is None:
-        return not_applicable(signal, _NO_RERUN)
+    signal = "D2.rerun-time"
     timing = rerun.timing
     if not rerun.runs:
         return unknown(signal, "No run was made, so no time was measured.")
@@ -226,12 +235,10 @@ def rerun_time_measured(facts: Facts) -> Finding:
     )
 
 
-@rerun_signal("D3.rerun-environment")
-def rerun_environment_recorded(facts: Facts) -> Finding:
+@_answers("D3.rerun-environment")
+def rerun_environment_recorded(facts: Facts, rerun: RerunResult) -> Finding:
     """TRUE when the re-run recorded its Python, framework and hardware."""
-    signal, rerun = "D3.rerun-environment", facts.rerun
-    if rerun is None:
-        return not_applicable(signal, _NO_RERUN)
+    signal = "D3.rerun-environment"
     fp = rerun.fingerprint
     if fp is None or fp.error or not fp.python:
         reason = fp.error if fp and fp.error else "no fingerprint"
