@@ -141,6 +141,33 @@ class ReadNote(Located):
 # ------------------------------------------------------------------------------------ seeds
 
 
+# The names probes may use; probes import these instead of repeating them.
+SeedLibrary = Literal[
+    "random",
+    "numpy",
+    "torch",
+    "torch.cuda",
+    "tensorflow",
+    "jax",
+    "lightning",
+    "sklearn",
+    "transformers",
+    "helper",
+    "other",
+]
+DeterminismName = Literal[
+    "cudnn.benchmark",
+    "cudnn.deterministic",
+    "use_deterministic_algorithms",
+    "CUBLAS_WORKSPACE_CONFIG",
+    "PYTHONHASHSEED",
+    "worker_init_fn",
+    "generator",
+    "tf.config.experimental.enable_op_determinism",
+    "TF_DETERMINISTIC_OPS",
+]
+
+
 class SeedSourceKind(StrEnum):
     """Where a seed value comes from."""
 
@@ -169,19 +196,7 @@ class SeedCall(Located):
     """A call that seeds a random number generator, or a repo helper that does."""
 
     call: str  # qualified name: torch.manual_seed, numpy.random.seed, utils.set_seed
-    library: Literal[
-        "random",
-        "numpy",
-        "torch",
-        "torch.cuda",
-        "tensorflow",
-        "jax",
-        "lightning",
-        "sklearn",
-        "transformers",
-        "helper",
-        "other",
-    ]
+    library: SeedLibrary
     source: SeedSource
     function: str | None = None  # enclosing function, dotted; None at module level
     via: tuple[str, ...] = ()  # repo helpers that lead here, outermost first
@@ -213,17 +228,7 @@ class SeedProblem(Located):
 class DeterminismSetting(Located):
     """A determinism-relevant setting: cudnn flags, deterministic algorithms, env vars, loaders."""
 
-    setting: Literal[
-        "cudnn.benchmark",
-        "cudnn.deterministic",
-        "use_deterministic_algorithms",
-        "CUBLAS_WORKSPACE_CONFIG",
-        "PYTHONHASHSEED",
-        "worker_init_fn",
-        "generator",
-        "tf.config.experimental.enable_op_determinism",
-        "TF_DETERMINISTIC_OPS",
-    ]
+    setting: DeterminismName
     value: str
 
 

@@ -7,23 +7,11 @@ Names come already resolved through import aliases by the PyModule index
 from __future__ import annotations
 
 import ast
-from typing import Literal
 
+from auditor.facts import SeedLibrary
 from auditor.pyast import CallSite, PyModule
 
-Library = Literal[
-    "random",
-    "numpy",
-    "torch",
-    "torch.cuda",
-    "tensorflow",
-    "jax",
-    "lightning",
-    "sklearn",
-    "transformers",
-    "helper",
-    "other",
-]
+Library = SeedLibrary  # the fact contract (auditor/facts.py)
 
 _NUMPY_BITGEN = frozenset({"PCG64", "PCG64DXSM", "MT19937", "Philox", "SFC64", "SeedSequence"})
 _EXACT: dict[str, Library] = {

@@ -11,25 +11,20 @@ import ast
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
 
-from auditor.facts import DeterminismSetting, SeedProblem, SeedProblemKind, clip_snippet
+from auditor.facts import (
+    DeterminismName,
+    DeterminismSetting,
+    SeedProblem,
+    SeedProblemKind,
+    clip_snippet,
+)
 from auditor.inventory import FileKind
 from auditor.probes.seed_apis import first_argument_text, seed_api, source_text
 from auditor.pyast import CallSite, PyModule
 from auditor.repo import Repo
 
-Setting = Literal[
-    "cudnn.benchmark",
-    "cudnn.deterministic",
-    "use_deterministic_algorithms",
-    "CUBLAS_WORKSPACE_CONFIG",
-    "PYTHONHASHSEED",
-    "worker_init_fn",
-    "generator",
-    "tf.config.experimental.enable_op_determinism",
-    "TF_DETERMINISTIC_OPS",
-]
+Setting = DeterminismName  # the fact contract (auditor/facts.py)
 ReturnsNothing = Callable[[PyModule, str, str | None], bool]
 
 _CUDNN: dict[str, Setting] = {

@@ -8,7 +8,7 @@ or (without a tolerance) fewer than two seeds, leave the claim inconclusive.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from auditor.rerun.manifest import ClaimSpec
 from auditor.rerun.models import ClaimResult, MetricSummary
@@ -24,11 +24,7 @@ def _direction(gap: float) -> Literal["higher", "lower", "equal"]:
 
 def _inconclusive(claim: ClaimSpec, summary: MetricSummary | None, why: str) -> ClaimResult:
     return ClaimResult(
-        metric=claim.metric,
-        claimed=claim.value,
-        claimed_std=claim.std,
-        tolerance=claim.tolerance,
-        source=claim.source,
+        **_as_claimed(claim),
         verdict="inconclusive",
         reason=why,
         n_values=summary.n_values if summary else 0,
@@ -36,6 +32,12 @@ def _inconclusive(claim: ClaimSpec, summary: MetricSummary | None, why: str) -> 
         observed_mean=summary.mean if summary else None,
         observed_std=summary.std if summary else None,
     )
+
+
+def _as_claimed(claim: ClaimSpec) -> dict[str, Any]:
+    """The claim as the authors stated it, for every verdict."""
+    return {"metric": claim.metric, "claimed": claim.value, "claimed_std": claim.std,
+            "tolerance": claim.tolerance, "source": claim.source}  # fmt: skip
 
 
 def _accepted(claim: ClaimSpec, summary: MetricSummary) -> tuple[float, float, str] | None:
@@ -88,11 +90,7 @@ def judge_claim(claim: ClaimSpec, summary: MetricSummary | None) -> ClaimResult:
         reason += f", {_num(abs(gap))} {_direction(gap)} than claimed{units}"
         reason += _quality(gap, summary.goal)
     return ClaimResult(
-        metric=claim.metric,
-        claimed=claim.value,
-        claimed_std=claim.std,
-        tolerance=claim.tolerance,
-        source=claim.source,
+        **_as_claimed(claim),
         verdict="reproduced" if ok else "not_reproduced",
         reason=reason,
         observed_mean=summary.mean,
