@@ -17,13 +17,19 @@ $(STAMP): pyproject.toml Makefile
 	$(PY) -m pip install --quiet -e '.[dev]' 'torch==2.13.0' -r examples/tiny-nas/requirements.txt
 	touch $(STAMP)
 
-# bubblewrap isolates re-runs (no network, read-only filesystem); without it nas-audit falls
-# back to `unshare` or runs unisolated with a warning. Installed where we are root with apt.
+# System packages, installed with apt where we are root (otherwise a note, and the tests that
+# need them skip with the reason): bubblewrap isolates re-runs (no network, read-only
+# filesystem; without it nas-audit falls back to `unshare`), chromium opens the HTML report in
+# the browser tests, pdflatex compiles the LaTeX checklist.
+SYSTEM_DEPS := bwrap:bubblewrap chromium:chromium pdflatex:texlive-latex-base
+
 system-deps:
-	@command -v bwrap >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
-	  && { apt-get install -y -qq bubblewrap >/dev/null 2>&1 \
-	       || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq bubblewrap >/dev/null; }; }; } \
-	  || echo "note: bubblewrap is not installed; re-runs use unshare or no isolation"
+	@missing=""; for pair in $(SYSTEM_DEPS); do command -v $${pair%%:*} >/dev/null 2>&1 \
+	  || missing="$$missing $${pair#*:}"; done; \
+	[ -z "$$missing" ] || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+	  && { apt-get install -y -qq $$missing >/dev/null 2>&1 \
+	       || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq $$missing >/dev/null; }; }; } \
+	  || echo "note: not installed:$$missing (tests that need them skip and say why)"
 
 # The static audit and a re-run (2 seeds x 2 repeats of the final training) of the example.
 demo: $(STAMP) system-deps

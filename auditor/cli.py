@@ -10,9 +10,13 @@ import shutil
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from auditor import __version__
 from auditor.errors import AuditorError
+
+if TYPE_CHECKING:
+    from auditor.models import AuditReport
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 STATUSES = ("pass", "partial", "fail", "not_applicable", "needs_review")
@@ -34,6 +38,19 @@ def _fail_on(value: str) -> frozenset[str]:
             f"choose from {', '.join(STATUSES)}"
         )
     return wanted
+
+
+def _formats(value: str) -> list[str]:
+    from auditor.report import OutputFormat
+
+    names = [v.strip().lower() for v in value.split(",") if v.strip()]
+    known = [f.value for f in OutputFormat]
+    unknown = [n for n in names if n not in known]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(
+            f"unknown format {', '.join(unknown) or '(empty)'}; choose from {', '.join(known)}"
+        )
+    return names
 
 
 def _positive(value: str) -> int:
@@ -78,13 +95,24 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("--ref", help="branch, tag or commit to audit (URLs only)")
     audit.add_argument(
         "--format",
-        choices=("text", "json", "markdown"),
-        default="text",
+        "-f",
+        type=_formats,
+        action="extend",
+        metavar="FORMAT[,FORMAT]",
         help="text: a table for the terminal (default); json: the full report "
-        "(schema: nas-audit schema); markdown: a table for PR comments",
+        "(schema: nas-audit schema); markdown: for PR comments and CI summaries; "
+        "html: one self-contained file; sarif: SARIF 2.1.0 for code scanning; "
+        "latex: the filled-in checklist for a paper's appendix. Repeat the flag or "
+        "separate formats with commas; several formats need --output-dir",
     )
     audit.add_argument(
         "--output", "-o", type=Path, help="write the report to FILE instead of stdout"
+    )
+    audit.add_argument(
+        "--output-dir",
+        type=Path,
+        metavar="DIR",
+        help="write one file per format into DIR (nas-audit-report.<ext>)",
     )
     audit.add_argument(
         "--fail-on",
@@ -185,11 +213,44 @@ def _write(text: str, output: Path | None) -> None:
         raise AuditorError(f"{output}: cannot write: {exc.strerror}") from None
 
 
-def _cmd_audit(args: argparse.Namespace) -> int:
-    from auditor.engine import AuditOptions, run_audit
+def _output_plan(args: argparse.Namespace) -> list[tuple[str, Path | None]]:
+    """(format, file or None for stdout) pairs; checked before the audit starts."""
+    formats = list(dict.fromkeys(args.format or ["text"]))
+    if args.output is not None and args.output_dir is not None:
+        raise AuditorError("--output and --output-dir exclude each other")
+    if args.output_dir is not None:
+        from auditor.report import OutputFormat
+
+        return [
+            (f, args.output_dir / f"nas-audit-report.{OutputFormat(f).extension}") for f in formats
+        ]
+    if len(formats) > 1:
+        raise AuditorError(f"{len(formats)} formats ({', '.join(formats)}) need --output-dir DIR")
+    return [(formats[0], args.output)]
+
+
+def _render_all(report: AuditReport, args: argparse.Namespace) -> None:
     from auditor.report import OutputFormat, get_renderer
     from checklist import load_checklist
 
+    checklist = load_checklist(args.checklist)
+    for name, output in _output_plan(args):
+        fmt = OutputFormat(name)
+        if fmt is OutputFormat.TEXT and output is None and sys.stdout.isatty():
+            from auditor.report.terminal import render_text
+
+            width = shutil.get_terminal_size().columns
+            _write(render_text(report, checklist, width=width, color=True), None)
+        else:
+            _write(get_renderer(fmt)(report, checklist), output)
+        if output is not None and not args.quiet:
+            print(f"nas-audit: wrote {output}", file=sys.stderr)
+
+
+def _cmd_audit(args: argparse.Namespace) -> int:
+    from auditor.engine import AuditOptions, run_audit
+
+    _output_plan(args)  # NOTE: a usage error must come before minutes of re-running
     options = AuditOptions(
         source=args.target,
         ref=args.ref,
@@ -204,17 +265,7 @@ def _cmd_audit(args: argparse.Namespace) -> int:
         python=args.python,
     )
     report = run_audit(options, progress=_progress(args.quiet))
-    fmt = OutputFormat(args.format)
-    checklist = load_checklist(args.checklist)
-    if fmt is OutputFormat.TEXT and args.output is None and sys.stdout.isatty():
-        from auditor.report.terminal import render_text
-
-        width = shutil.get_terminal_size().columns
-        _write(render_text(report, checklist, width=width, color=True), None)
-    else:
-        _write(get_renderer(fmt)(report, checklist), args.output)
-    if args.output and not args.quiet:
-        print(f"nas-audit: wrote {args.output}", file=sys.stderr)
+    _render_all(report, args)
     met = {v.status.value for v in report.items} & args.fail_on
     return EXIT_FINDINGS if met else EXIT_OK
 

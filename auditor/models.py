@@ -19,8 +19,11 @@ SCHEMA_VERSION = "1"
 
 __all__ = [
     "SCHEMA_VERSION",
+    "Agreement",
     "AuditReport",
     "ChecklistRef",
+    "Declaration",
+    "DeclaredAnswer",
     "Evidence",
     "EvidenceKind",
     "Finding",
@@ -30,6 +33,8 @@ __all__ = [
     "TargetInfo",
     "ToolInfo",
     "Verdict",
+    "Waiver",
+    "WaiverReason",
     "report_json_schema",
 ]
 
@@ -71,6 +76,51 @@ class Finding(_Model):
         return self.signal.split(".", 1)[0]
 
 
+class DeclaredAnswer(StrEnum):
+    """An author's answer to a checklist item in nas-audit.yaml."""
+
+    YES = "yes"
+    PARTIAL = "partial"
+    NO = "no"
+    NOT_APPLICABLE = "n/a"
+
+
+class Agreement(StrEnum):
+    """How a declared answer compares with what the audit found."""
+
+    CONFIRMED = "confirmed"  # declared yes (or partial), and the evidence backs it
+    CONTRADICTED = "contradicted"  # declared yes, evidence missing or against it
+    UNSUPPORTED_PATH = "unsupported_path"  # a `where:` path is missing or lacks what it claims
+    HONEST_GAP = "honest_gap"  # declared no
+    UNDECLARED = "undeclared"  # no answer given
+
+
+class Declaration(_Model):
+    """The author's answer to one item, and whether the repository backs it up."""
+
+    answer: DeclaredAnswer | None = None
+    where: tuple[str, ...] = ()
+    justification: str | None = None
+    agreement: Agreement
+    message: str  # what was searched and what was found, in one or two sentences
+    unsupported_paths: tuple[str, ...] = ()
+
+
+class WaiverReason(StrEnum):
+    """Why an item is waived."""
+
+    NOT_APPLICABLE = "not-applicable"
+    ACCEPTED = "accepted"  # a known gap the authors accept, with a note saying why
+    FALSE_POSITIVE = "false-positive"  # the audit is wrong here; the note says why
+
+
+class Waiver(_Model):
+    """An item the authors waived: it keeps its status and evidence, shown as waived."""
+
+    reason: WaiverReason
+    note: str
+
+
 class Verdict(_Model):
     """The status of one checklist item, its one-sentence summary and its findings."""
 
@@ -83,6 +133,8 @@ class Verdict(_Model):
     findings: tuple[Finding, ...] = ()
     evidence: tuple[Evidence, ...] = ()  # the findings' evidence, flattened, most telling first
     error: str | None = None  # the check raised: the verdict is needs_review with this text
+    declaration: Declaration | None = None  # only when nas-audit.yaml declares answers
+    waiver: Waiver | None = None
 
 
 class ToolInfo(_Model):

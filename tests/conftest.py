@@ -8,3 +8,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent / "e2e"))
+
+
+def pytest_addoption(parser: object) -> None:
+    """`--update-golden` rewrites the golden files of the report formats (tests/report)."""
+    parser.addoption(  # type: ignore[attr-defined]
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="rewrite golden files instead of comparing with them",
+    )

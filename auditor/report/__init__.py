@@ -16,6 +16,24 @@ class OutputFormat(StrEnum):
     TEXT = "text"
     JSON = "json"
     MARKDOWN = "markdown"
+    HTML = "html"
+    SARIF = "sarif"
+    LATEX = "latex"
+
+    @property
+    def extension(self) -> str:
+        """File name extension used with --output-dir."""
+        return _EXTENSIONS[self]
+
+
+_EXTENSIONS = {
+    OutputFormat.TEXT: "txt",
+    OutputFormat.JSON: "json",
+    OutputFormat.MARKDOWN: "md",
+    OutputFormat.HTML: "html",
+    OutputFormat.SARIF: "sarif",
+    OutputFormat.LATEX: "tex",
+}
 
 
 Renderer = Callable[[AuditReport, Checklist], str]
@@ -36,4 +54,16 @@ def get_renderer(fmt: OutputFormat) -> Renderer:
             from auditor.report.terminal import render_text
 
             return render_text
+        case OutputFormat.HTML:
+            from auditor.report.html import render_html
+
+            return render_html
+        case OutputFormat.SARIF:
+            from auditor.report.sarif import render_sarif
+
+            return render_sarif
+        case OutputFormat.LATEX:
+            from auditor.report.latex import render_latex
+
+            return render_latex
     assert_never(fmt)
