@@ -18,6 +18,7 @@ from auditor.target import Snapshot
 
 if TYPE_CHECKING:
     from auditor.probes.callgraph import CallGraph
+    from auditor.probes.pycode import Code
 
 
 @dataclass
@@ -31,6 +32,7 @@ class Repo:
     _modules: dict[str, PyModule] | None = None
     _imports: ImportResolver | None = None
     _call_graph: CallGraph | None = None
+    _codes: dict[str, Code] = field(default_factory=dict)
 
     # ----------------------------------------------------------------------------- text
     def text(self, path: str) -> str | None:
@@ -76,6 +78,15 @@ class Repo:
     def module(self, path: str) -> PyModule | None:
         """The parsed module at a path, if it is a readable Python file or notebook."""
         return self.modules.get(path)
+
+    def codes(self) -> list[Code]:
+        """Every module with the probes' cached lookups (line offsets, scopes), in path order;
+        built once, so that each probe does not redo them."""
+        if len(self._codes) != len(self.modules):
+            from auditor.probes.pycode import Code  # NOTE: lazy: the probes import us
+
+            self._codes = {path: Code(module) for path, module in sorted(self.modules.items())}
+        return list(self._codes.values())
 
     def _load_module(self, entry: FileEntry) -> PyModule | None:
         text = self.text(entry.path)

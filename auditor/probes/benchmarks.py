@@ -66,6 +66,7 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
 _NAMES = [name for name, _ in _PATTERNS]
 _COMBINED = re.compile("|".join(f"(?P<b{i}>{p})" for i, (_, p) in enumerate(_PATTERNS)), re.I)
 _ANCHORS = ("bench", "nb", "naslib", "nats", "nas_201", "fcnet", "tfrecord")
+_OWN_PACKAGE_ANCHORS = tuple(a for a in _ANCHORS if a != "naslib")
 _GENERIC = re.compile(r"(?i)\b(tabular|surrogate)[ -](?:NAS[ -])?benchmarks?\b")
 _DATA_FILE_RE = re.compile(r"(?i)\.(?:pth|pickle|pkl|json|tfrecord|hdf5|pbz2|npy)$|^nb_models")
 _DATA_SUFFIX_RE = re.compile(
@@ -106,8 +107,8 @@ class BenchmarkScan:
     def run(self) -> None:
         """Every file kind that can show a benchmark."""
         own_package = self.repo.exists("naslib/__init__.py")
-        for _, module in sorted(self.repo.modules.items()):
-            self._python(Code(module), own_package)
+        for code in self.repo.codes():
+            self._python(code, own_package)
         for entry in self.repo.files(
             FileKind.SHELL, FileKind.CONFIG, FileKind.DOC, FileKind.DEPENDENCY
         ):
@@ -125,7 +126,9 @@ class BenchmarkScan:
         for module_name, _, line in code.module.imports:
             for bench in _import_benchmarks(module_name, own_package):
                 hits.setdefault(bench, (line, "import"))
-        for line, match in code.matches(_COMBINED, _ANCHORS):
+        # NOTE: NASLib's own package name is on most of its lines and names no benchmark there
+        anchors = _OWN_PACKAGE_ANCHORS if own_package else _ANCHORS
+        for line, match in code.matches(_COMBINED, anchors):
             bench = _benchmark(match)
             if own_package and match.group(0).lower() == "naslib":
                 continue  # NASLib's own package name is not a benchmark use

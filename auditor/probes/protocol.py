@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from auditor.facts import Facts
 from auditor.probes.pycode import Code, Sink, Traits, call_text, last, str_args
+from auditor.probes.retrain import note_retraining
 
 _OPTIMIZER_RE = re.compile(r"(?i)optim|^opt$|^opt_|_opt$|^scaler$")
 _EPOCH_RE = re.compile(
@@ -186,6 +187,7 @@ class ProtocolScan:
                 break
 
     def _training(self, code: Code) -> None:
+        stepping: set[str] = set()
         for call in code.module.calls:
             name = last(call.name)
             receiver = call.name.rsplit(".", 1)[0] if "." in call.name else ""
@@ -195,15 +197,18 @@ class ProtocolScan:
                 scope = call.scope or ""
                 self.training.add(code, call.line, "optimizer_step", scope, key=f"s{call.line}")
                 self.traits.note(code, call.line, "opt_step", f"calls {call.name}")
+                stepping.add(scope)
             elif name in _KERAS_TRAIN and receiver and _uses_keras(code):
                 self.training.add(
                     code, call.line, "keras_fit", call.scope or "", key=f"s{call.line}"
                 )
                 self.traits.note(code, call.line, "opt_step", f"calls {call.name}")
+                stepping.add(call.scope or "")
             elif _BENCH_QUERY_RE.match(name) and _BENCH_RECEIVER_RE.search(receiver or name):
                 self.traits.note(
                     code, call.line, "bench_query", f"queries a benchmark: {call.name}"
                 )
+        note_retraining(code, self.traits, stepping)
         for line, _ in code.matches(_EPOCH_RE, ("epoch", "for ep", "(ep ")):
             self.training.add(code, line, "epoch_loop", code.scope_at(line) or "", key=f"e{line}")
             self.traits.note(code, line, "epoch_loop", "epoch loop")

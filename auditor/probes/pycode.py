@@ -137,11 +137,17 @@ def anchored_lines(
 ) -> list[int]:
     """Sorted 1-based lines of a (lowercased) text that contain any of the anchors."""
     lines: set[int] = set()
+    find = lower.find
     for anchor in anchors:
-        index = lower.find(anchor)
+        index = find(anchor)
         while index >= 0:
             lines.add(line_of(index))
-            index = lower.find(anchor, index + len(anchor))
+            # NOTE: one hit per line is enough: go on from the next line (`end` or `step` can
+            # occur many times on one line of a large file)
+            index = find("\n", index)
+            if index < 0:
+                break
+            index = find(anchor, index)
     return sorted(lines)
 
 

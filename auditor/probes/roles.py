@@ -78,7 +78,7 @@ _CONSOLE_RE = re.compile(r"""['"]\s*[\w.-]+\s*=\s*([\w.]+)\s*:\s*\w+""")
 
 def run(repo: Repo, facts: Facts) -> None:
     """Collect the structural facts and the entry points with their roles."""
-    codes = [Code(module) for _, module in sorted(repo.modules.items())]
+    codes = repo.codes()
     traits = Traits()
     methods = MethodScan(facts, traits)
     protocol = ProtocolScan(facts, traits)
@@ -153,9 +153,39 @@ class EntryPoints:
         out: dict[str, list[tuple[str, str, bool]]] = {}
         guards = {c.path: c.module.main_guard_lines for c in self.codes}
         for key, items in self.traits.at.items():
-            for entry in self._entries_reaching(key, entries, guards):
-                out.setdefault(entry, []).extend((t, r, entry == key[0]) for t, r in items)
+            reaching = self._entries_reaching(key, entries, guards)
+            for entry in reaching:
+                out.setdefault(entry, []).extend(
+                    (t, r, entry == key[0]) for t, r in items if t != "retrain"
+                )
+            if reaching and any(t == "retrain" for t, _ in items):
+                for entry in reaching & self._method_called(key, entries, guards):
+                    out.setdefault(entry, []).extend(
+                        (t, r, entry == key[0]) for t, r in items if t == "retrain"
+                    )
         return out
+
+    def _method_called(
+        self, key: FuncKey, entries: frozenset[str], guards: dict[str, tuple[int, int] | None]
+    ) -> frozenset[str]:
+        """Entry points that call this method by name (`trainer.evaluate()`), or every entry
+        point for a plain function.
+
+        NOTE: in the method view, creating a class reaches all its methods; a runner that
+        creates the trainer but only calls `trainer.search()` must not count as retraining.
+        """
+        path, dotted = key
+        module = self.repo.module(path)
+        owner, _, method = (dotted or "").rpartition(".")
+        if module is None or not owner or owner.split(".")[0] not in module.classes:
+            return entries
+        found: set[str] = set()
+        for code in self.codes:
+            for call in code.module.calls:
+                receiver, _, name = call.name.rpartition(".")
+                if name == method and receiver and receiver not in {"self", "cls", "super()"}:
+                    found |= self._entries_reaching((code.path, call.scope), entries, guards)
+        return frozenset(found)
 
     def _entries_reaching(
         self, key: FuncKey, entries: frozenset[str], guards: dict[str, tuple[int, int] | None]
@@ -269,7 +299,9 @@ def _roles(
         or ("search" in found and Role.FINAL_TRAINING not in names and not genotype)
     ):
         roles.add(Role.SEARCH)
-    if Role.SEARCH in roles:
+    if "retrain" in found:  # retrains the derived architecture, after its search or not
+        roles.add(Role.FINAL_TRAINING)
+    elif Role.SEARCH in roles:
         roles.discard(Role.FINAL_TRAINING)
     elif Role.FINAL_TRAINING in names or (training and (genotype or "search" not in found)):
         roles.add(Role.FINAL_TRAINING)
@@ -283,6 +315,7 @@ def _roles(
     reasons += [
         why[t]
         for t in (
+            "retrain",
             "search",
             "opt_step",
             "epoch_loop",

@@ -4,6 +4,7 @@ DARTS-era repository, a notebook-only repository and a README that runs a missin
 from __future__ import annotations
 
 import json
+import textwrap
 
 from nasfixtures import compliant_files, readme
 
@@ -344,3 +345,160 @@ def missing_script_files() -> Files:
         """
     )
     return files
+
+
+# A search library in the style of NASLib: no train.py; the runner searches, then the trainer
+# retrains the architecture the search returned (`Trainer.evaluate`), seeded from the config.
+LIBRARY_UTILS = '''
+    """Config and seeding helpers shared by every runner."""
+    import argparse
+    import random
+    from types import SimpleNamespace
+
+    import numpy as np
+    import torch
+    import yaml
+
+
+    def get_config():
+        parser = argparse.ArgumentParser()
+        parser.add_argument("--config-file", default="configs/nas.yaml")
+        args = parser.parse_args()
+        with open(args.config_file) as fh:
+            return SimpleNamespace(**yaml.safe_load(fh))
+
+
+    def set_seed(seed):
+        random.seed(seed)
+        np.random.seed(seed)
+        torch.manual_seed(seed)
+        torch.backends.cudnn.deterministic = True
+        torch.backends.cudnn.benchmark = False
+'''
+LIBRARY_SPACE = '''
+    """The cell search space: three edges, each one operation."""
+    import random
+
+    import torch.nn as nn
+
+    PRIMITIVES = ["conv3x3", "conv1x1", "skip_connect"]
+
+
+    class CellSearchSpace(nn.Module):
+        def sample_random_architecture(self):
+            self.ops = [random.choice(PRIMITIVES) for _ in range(3)]
+
+        def reset_weights(self):
+            for layer in self.modules():
+                if hasattr(layer, "reset_parameters"):
+                    layer.reset_parameters()
+
+        def query(self, metric, dataset_api):
+            return dataset_api[tuple(self.ops)][metric]
+'''
+LIBRARY_OPTIMIZER = '''
+    """Random search: sample architectures, keep the best by validation accuracy."""
+    import copy
+
+
+    class RandomSearch:
+        def __init__(self, config):
+            self.config = config
+            self.history = []
+
+        def adapt_search_space(self, search_space):
+            self.search_space = search_space
+
+        def new_epoch(self, epoch):
+            model = copy.deepcopy(self.search_space)
+            model.sample_random_architecture()
+            self.history.append(model)
+
+        def get_final_architecture(self):
+            return max(self.history, key=lambda m: m.query("valid_acc", self.config.api))
+'''
+LIBRARY_TRAINER_RETRAIN = '''
+    def evaluate(self, retrain=True):
+        """Retrain the architecture the search returned, then test it."""
+        best_arch = self.optimizer.get_final_architecture()
+        if retrain:
+            best_arch.reset_weights()
+            optim = torch.optim.SGD(best_arch.parameters(), lr=self.config.learning_rate)
+            for epoch in range(self.config.epochs):
+                for x, y in self.train_queue:
+                    optim.zero_grad()
+                    F.cross_entropy(best_arch(x), y).backward()
+                    optim.step()
+        return self.test_accuracy(best_arch)
+'''
+LIBRARY_TRAINER_QUERY = '''
+    def evaluate(self, retrain=False):
+        """Look the found architecture up in the benchmark table: nothing is trained."""
+        best_arch = self.optimizer.get_final_architecture()
+        valid = self.test_accuracy(best_arch)
+        return best_arch.query("test_acc", self.config.api), valid
+'''
+LIBRARY_TRAINER = '''
+    """Search, and the final evaluation of the architecture the search found."""
+    import torch
+    import torch.nn.functional as F
+
+
+    class Trainer:
+        def __init__(self, optimizer, config):
+            self.optimizer = optimizer
+            self.config = config
+            self.train_queue = []
+            self.test_queue = []
+
+        def search(self):
+            for epoch in range(self.config.search_epochs):
+                self.optimizer.new_epoch(epoch)
+
+        def test_accuracy(self, model):
+            model.eval()
+            correct = 0
+            with torch.no_grad():
+                for x, y in self.test_queue:
+                    correct += (model(x).argmax(1) == y).sum().item()
+            return correct
+'''
+LIBRARY_RUNNER = """
+    from nasl import utils
+    from nasl.optimizers import RandomSearch
+    from nasl.search_space import CellSearchSpace
+    from nasl.trainer import Trainer
+
+    config = utils.get_config()
+    utils.set_seed(config.seed)
+    optimizer = RandomSearch(config)
+    optimizer.adapt_search_space(CellSearchSpace())
+    trainer = Trainer(optimizer, config)
+    trainer.search()
+    trainer.evaluate()
+"""
+LIBRARY_CONFIG = """
+    seed: 0
+    search_epochs: 100
+    epochs: 600
+    learning_rate: 0.025
+"""
+
+
+def library_files(retrains: bool = True) -> Files:
+    """A NASLib-style library: runners/runner.py searches and calls `trainer.evaluate()`, which
+    retrains the found architecture (or, with `retrains=False`, only looks it up in the
+    benchmark table and computes its accuracy); runners/explore.py only searches."""
+    evaluate = LIBRARY_TRAINER_RETRAIN if retrains else LIBRARY_TRAINER_QUERY
+    files = {
+        "nasl/__init__.py": "",
+        "nasl/utils.py": LIBRARY_UTILS,
+        "nasl/search_space.py": LIBRARY_SPACE,
+        "nasl/optimizers.py": LIBRARY_OPTIMIZER,
+        "nasl/trainer.py": textwrap.dedent(LIBRARY_TRAINER)
+        + textwrap.indent(textwrap.dedent(evaluate), "    "),
+        "runners/runner.py": LIBRARY_RUNNER,
+        "runners/explore.py": LIBRARY_RUNNER.replace("trainer.evaluate()\n", ""),
+        "configs/nas.yaml": LIBRARY_CONFIG,
+    }
+    return {path: textwrap.dedent(text).lstrip("\n") for path, text in files.items()}

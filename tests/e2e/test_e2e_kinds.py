@@ -187,3 +187,40 @@ def test_evidence_of_a_dirty_repository_has_no_permalinks(audited: AuditFiles) -
     assert report.target.permalink_base is None
     assert [v.status for v in report.items] == [PASS] * len(ITEMS)
     assert {e.url for v in report.items for f in v.findings for e in f.evidence} == {None}
+
+
+def test_search_library_whose_trainer_retrains_the_found_architecture(
+    audited: AuditFiles,
+) -> None:
+    a = audited("library-retrains", kinds.library_files())
+    roles = {e.path: e.roles for e in a.report.facts.entry_points}
+    assert roles == {
+        "runners/explore.py": (Role.SEARCH,),  # creates the trainer, never calls evaluate()
+        "runners/runner.py": (Role.SEARCH, Role.FINAL_TRAINING),
+    }
+    assert a.statuses()["R1"] is PASS, a.explain()
+    assert a.finding("R1.final-training-script").message.startswith(
+        "runners/runner.py is the final-training pipeline (retrains best_arch in "
+        "Trainer.evaluate() (nasl/trainer.py:"
+    )
+    assert a.statuses()["R3"] is PASS, a.explain()
+    assert a.where("R3.seed-set") == [
+        a.at("runners/runner.py", "utils.set_seed(config.seed)"),
+        a.at("nasl/utils.py", "    random.seed(seed)"),
+        a.at("nasl/utils.py", "np.random.seed(seed)"),
+        a.at("nasl/utils.py", "torch.manual_seed(seed)"),
+    ]
+    assert a.finding("R3.seed-set").message == (
+        "runners/runner.py seeds random, numpy and torch via nasl.utils.set_seed from the "
+        "config key seed."
+    )
+
+
+def test_search_library_whose_evaluate_only_queries_a_benchmark(audited: AuditFiles) -> None:
+    a = audited("library-queries", kinds.library_files(retrains=False))
+    roles = {e.path: e.roles for e in a.report.facts.entry_points}
+    assert all(Role.FINAL_TRAINING not in r for r in roles.values()), roles
+    assert roles["runners/runner.py"] == (Role.SEARCH, Role.EVALUATION)
+    assert a.outcome("R1.final-training-script") is F, a.explain()
+    assert a.finding("R1.final-training-script").message.startswith("Only the search code")
+    assert a.outcome("R3.seed-set") is F

@@ -469,3 +469,83 @@ def test_private_smoke_test_scripts_are_tests_not_searches(tmp_path: Path) -> No
         },
     )
     assert roles_of(facts)["cells/_test_module.py"] == (Role.TEST,)
+
+
+SUPERNET_SEARCH = """
+    import torch
+    from model_search import Network
+
+    def main():
+        model = Network()
+        w_optim = torch.optim.SGD(model.parameters(), 0.025)
+        for epoch in range(50):
+            for x, y in queue:
+                w_optim.zero_grad()
+                model(x).sum().backward()
+                w_optim.step()
+            best_arch = model.genotype()
+            best_model = model
+            best_model.train()
+
+    if __name__ == '__main__':
+        main()
+"""
+TRAINS_DERIVED = """
+    import torch
+    from model_search import NetworkCIFAR
+
+    def main():
+        best_genotype = search()
+        model = NetworkCIFAR(36, 10, best_genotype)
+        optimizer = torch.optim.SGD(model.parameters(), 0.025)
+        for epoch in range(600):
+            optimizer.step()
+
+    if __name__ == '__main__':
+        main()
+"""
+TRAINS_BY_NAME = """
+    import torch
+    from model_search import NetworkCIFAR
+
+    def train_final(genotype):
+        net = NetworkCIFAR(16, 10, genotype)
+        optimizer = torch.optim.SGD(net.parameters(), 0.025)
+        for epoch in range(600):
+            optimizer.step()
+
+    if __name__ == '__main__':
+        train_final(search())
+"""
+
+
+def test_a_search_loop_that_keeps_its_best_genotype_is_not_final_training(tmp_path: Path) -> None:
+    # the supernet is trained and `best_model` aliases it: nothing derived is retrained
+    _, facts = structural_facts(
+        tmp_path, {"model_search.py": MODEL_SEARCH, "search.py": SUPERNET_SEARCH}
+    )
+    assert roles_of(facts) == {"search.py": (Role.SEARCH,)}
+
+
+def test_a_search_script_that_trains_the_derived_genotype_is_also_final_training(
+    tmp_path: Path,
+) -> None:
+    _, facts = structural_facts(
+        tmp_path,
+        {
+            "model_search.py": MODEL_SEARCH,
+            "built/search.py": TRAINS_DERIVED,
+            "named/search.py": TRAINS_BY_NAME,
+        },
+    )
+    by_path = {e.path: e for e in facts.entry_points}
+    assert roles_of(facts) == {
+        "built/search.py": (Role.SEARCH, Role.FINAL_TRAINING),
+        "named/search.py": (Role.SEARCH, Role.FINAL_TRAINING),
+    }
+    assert by_path["built/search.py"].reasons[1].startswith("retrains model in main()")
+    assert (
+        by_path["named/search.py"]
+        .reasons[1]
+        .startswith("retrains the final architecture in train_final()")
+    )
