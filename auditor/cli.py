@@ -17,9 +17,12 @@ from auditor.errors import AuditorError
 
 if TYPE_CHECKING:
     from auditor.models import AuditReport
+    from auditor.selfcheck.config import NasAuditFile
+    from auditor.selfcheck.policy import Policy
+    from checklist import Checklist
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
-STATUSES = ("pass", "partial", "fail", "not_applicable", "needs_review")
+TIERS = ("static", "smoke", "full")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -29,15 +32,13 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"nas-audit: error: {message}\n")
 
 
-def _fail_on(value: str) -> frozenset[str]:
-    wanted = frozenset(v.strip() for v in value.split(",") if v.strip())
-    unknown = wanted - set(STATUSES)
-    if unknown or not wanted:
-        raise argparse.ArgumentTypeError(
-            f"unknown status {', '.join(sorted(unknown)) or '(empty)'}; "
-            f"choose from {', '.join(STATUSES)}"
-        )
-    return wanted
+def _fail_on(value: str) -> Policy:
+    from auditor.selfcheck.policy import parse_policy
+
+    try:
+        return parse_policy(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _formats(value: str) -> list[str]:
@@ -76,65 +77,92 @@ def _size(value: str) -> int:
     return int(number * factor)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser (also used to document every flag in the README)."""
-    parser = _Parser(
-        prog="nas-audit",
-        description="Audit NAS research code against the "
-        "Lindauer & Hutter (2020) best-practices checklist.",
-    )
-    parser.add_argument("--version", action="version", version=f"nas-audit {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+_FAIL_ON_HELP = (
+    "exit 1 when an unwaived item has one of these statuses (pass, partial, fail, "
+    "not_applicable, needs_review) or agreements of its declared answer (confirmed, "
+    "contradicted, unsupported_path, honest_gap, undeclared, unverified); prefix SECTION: "
+    "(e.g. releasing-code: or R:) or ITEM: (R3:) to limit a word; `none` never fails; "
+    "repeat the flag or separate with commas"
+)
 
-    audit = sub.add_parser(
-        "audit",
-        help="audit a repository (local path or git URL)",
-        description="Static audit: reads files, never imports or runs them.",
-    )
-    audit.add_argument("target", help="local directory or git URL (https, ssh, file)")
-    audit.add_argument("--ref", help="branch, tag or commit to audit (URLs only)")
-    audit.add_argument(
+
+def _add_output_args(parser: argparse.ArgumentParser, default: str) -> None:
+    parser.add_argument(
         "--format",
         "-f",
         type=_formats,
         action="extend",
         metavar="FORMAT[,FORMAT]",
-        help="text: a table for the terminal (default); json: the full report "
+        help="text: a table for the terminal; json: the full report "
         "(schema: nas-audit schema); markdown: for PR comments and CI summaries; "
         "html: one self-contained file; sarif: SARIF 2.1.0 for code scanning; "
         "latex: the filled-in checklist for a paper's appendix. Repeat the flag or "
-        "separate formats with commas; several formats need --output-dir",
+        f"separate formats with commas; several formats need --output-dir ({default})",
     )
-    audit.add_argument(
+    parser.add_argument(
         "--output", "-o", type=Path, help="write the report to FILE instead of stdout"
     )
-    audit.add_argument(
+    parser.add_argument(
         "--output-dir",
         type=Path,
         metavar="DIR",
         help="write one file per format into DIR (nas-audit-report.<ext>)",
     )
-    audit.add_argument(
-        "--fail-on",
-        type=_fail_on,
-        default=frozenset(),
-        metavar="STATUS[,STATUS]",
-        help="exit 1 when any item has one of these statuses, e.g. fail,partial",
-    )
-    audit.add_argument("--checklist", default="lindauer-hutter-2020", help="checklist id")
-    audit.add_argument(
-        "--cache-dir",
-        type=Path,
-        help="where git URLs are cloned (default: $NAS_AUDIT_CACHE or ~/.cache/nas-audit)",
-    )
-    audit.add_argument(
+
+
+def _add_reading_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--checklist", default="lindauer-hutter-2020", help="checklist id")
+    parser.add_argument(
         "--max-file-size",
         type=_size,
         default="2M",
         metavar="SIZE",
         help="skip text files larger than this (default: 2M)",
     )
-    audit.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
+    parser.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
+
+
+def _add_run_args(group: argparse._ArgumentGroup) -> None:
+    group.add_argument(
+        "--cache-dir",
+        type=Path,
+        help="where git URLs are cloned and re-run results are kept "
+        "(default: $NAS_AUDIT_CACHE or ~/.cache/nas-audit)",
+    )
+    group.add_argument(
+        "--jobs",
+        "-j",
+        type=_positive,
+        metavar="N",
+        help="re-runs at once (default: number of CPU cores)",
+    )
+    group.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="re-run again even where cached results of the same commit exist",
+    )
+    group.add_argument(
+        "--python",
+        metavar="PATH",
+        help="interpreter that re-runs the repository (default: the one running nas-audit)",
+    )
+
+
+def _add_audit(sub: argparse._SubParsersAction[_Parser]) -> None:
+    audit = sub.add_parser(
+        "audit",
+        help="audit a repository (local path or git URL)",
+        description="Static audit: reads files, never imports or runs them. Declared answers "
+        "and waivers in the repository's nas-audit.yaml are compared and shown too.",
+    )
+    audit.add_argument("target", help="local directory or git URL (https, ssh, file)")
+    audit.add_argument("--ref", help="branch, tag or commit to audit (URLs only)")
+    _add_output_args(audit, "default: text")
+    audit.add_argument(
+        "--fail-on", type=_fail_on, action="append", metavar="[SCOPE:]WORD[,...]",
+        help=_FAIL_ON_HELP + " (default: never)",
+    )  # fmt: skip
+    _add_reading_args(audit)
     rerun = audit.add_argument_group(
         "re-run (executes the repository's code in a sandbox; see docs/rerun.md)"
     )
@@ -150,29 +178,80 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="a reviewer's manifest (a YAML file with a `rerun:` section); implies --rerun",
     )
-    rerun.add_argument(
-        "--jobs",
-        "-j",
-        type=_positive,
-        metavar="N",
-        help="runs at once (default: number of CPU cores)",
-    )
-    rerun.add_argument(
-        "--no-cache",
-        action="store_true",
-        help="run again even where cached results of the same commit exist",
-    )
+    _add_run_args(rerun)
     rerun.add_argument(
         "--strict-determinism",
         action="store_true",
         help="make torch use deterministic algorithms in every run and report "
         "the operations that refuse",
     )
-    rerun.add_argument(
-        "--python",
-        metavar="PATH",
-        help="interpreter that runs the repository (default: the one running nas-audit)",
+
+
+def _folder_command(
+    sub: argparse._SubParsersAction[_Parser], name: str, summary: str, description: str
+) -> argparse.ArgumentParser:
+    """A subcommand that works on one local repository folder (init, check)."""
+    parser = sub.add_parser(name, help=summary, description=description)
+    parser.add_argument("path", nargs="?", default=".", help="the repository folder (default: .)")
+    return parser
+
+
+def _add_init(sub: argparse._SubParsersAction[_Parser]) -> None:
+    init = _folder_command(
+        sub,
+        "init",
+        "write a commented nas-audit.yaml for the authors to fill in",
+        "Audit PATH statically and write PATH/nas-audit.yaml: the entry points found, a "
+        "proposed `rerun:` section and every checklist item with a blank answer, `where:` "
+        "list and justification. Never replaces an existing file without --force.",
     )
+    init.add_argument(
+        "--force",
+        action="store_true",
+        help="replace an existing nas-audit.yaml; the old one is kept as nas-audit.yaml.bak "
+        "(or .bak.1, .bak.2, ... when that exists)",
+    )
+    _add_reading_args(init)
+
+
+def _add_check(sub: argparse._SubParsersAction[_Parser]) -> None:
+    check = _folder_command(
+        sub,
+        "check",
+        "the authors' self-check: declared answers against the code, with a policy",
+        "Audit PATH, compare the answers declared in its nas-audit.yaml with what the audit "
+        "finds (confirmed, contradicted, unsupported_path, unverified, honest_gap, "
+        "undeclared), print a summary with contradictions first and exit 1 when the policy "
+        "(--fail-on) is met. Exit codes as for audit.",
+    )
+    check.add_argument(
+        "--tier",
+        choices=TIERS,
+        help="static: the static audit only; smoke: also one short re-run (first seed, one "
+        "repeat, rerun.smoke params, timeout min(timeout, 120 s)); full: also the manifest's "
+        "whole re-run (default: smoke when nas-audit.yaml has rerun.smoke, else static)",
+    )
+    check.add_argument(
+        "--fail-on", type=_fail_on, action="append", metavar="[SCOPE:]WORD[,...]",
+        help=_FAIL_ON_HELP + " (default: contradicted,releasing-code:fail)",
+    )  # fmt: skip
+    _add_output_args(check, "default: none, only the summary")
+    _add_reading_args(check)
+    _add_run_args(check.add_argument_group("re-run (smoke and full tiers)"))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (also used to document every flag in the README)."""
+    parser = _Parser(
+        prog="nas-audit",
+        description="Audit NAS research code against the "
+        "Lindauer & Hutter (2020) best-practices checklist.",
+    )
+    parser.add_argument("--version", action="version", version=f"nas-audit {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    _add_audit(sub)
+    _add_init(sub)
+    _add_check(sub)
 
     chk = sub.add_parser(
         "checklist", help="print the checklist", description="Print the checklist."
@@ -247,10 +326,51 @@ def _render_all(report: AuditReport, args: argparse.Namespace) -> None:
             print(f"nas-audit: wrote {output}", file=sys.stderr)
 
 
+def _policy(args: argparse.Namespace, checklist: Checklist, default: str | None) -> Policy:
+    """The merged --fail-on flags, or the command's default; scopes checked against the list."""
+    from auditor.selfcheck.policy import Policy, check_scopes, parse_policy
+
+    given: list[Policy] | None = args.fail_on
+    policy = Policy() if default is None else parse_policy(default)
+    if given:
+        policy = sum(given[1:], given[0])
+    check_scopes(policy, checklist)
+    return policy
+
+
+def _config(root: Path, checklist: Checklist) -> NasAuditFile | None:
+    from auditor.selfcheck.config import find_config, load_config
+
+    path = find_config(root)
+    return None if path is None else load_config(path, checklist)
+
+
+def _finish(report: AuditReport, policy: Policy, command: str) -> int:
+    """Exit 1 when the policy matched, with one line on stderr that says why."""
+    from auditor.selfcheck.policy import violations
+
+    failed = violations(report, policy)
+    if failed:
+        why = "; ".join(str(v) for v in failed)
+        print(f"nas-audit: {command} failed (--fail-on {policy}): {why}", file=sys.stderr)
+        return EXIT_FINDINGS
+    if command == "check":
+        print(f"nas-audit: check passed (--fail-on {policy})", file=sys.stderr)
+    return EXIT_OK
+
+
 def _cmd_audit(args: argparse.Namespace) -> int:
     from auditor.engine import AuditOptions, run_audit
+    from auditor.selfcheck.declared import apply_declarations
+    from auditor.target import is_url
+    from checklist import load_checklist
 
     _output_plan(args)  # NOTE: a usage error must come before minutes of re-running
+    checklist = load_checklist(args.checklist)
+    policy = _policy(args, checklist, default=None)
+    local = None if is_url(args.target) else Path(args.target)
+    # a local nas-audit.yaml is read first: its errors must come before the audit too
+    config = _config(local, checklist) if local is not None and local.is_dir() else None
     options = AuditOptions(
         source=args.target,
         ref=args.ref,
@@ -265,9 +385,99 @@ def _cmd_audit(args: argparse.Namespace) -> int:
         python=args.python,
     )
     report = run_audit(options, progress=_progress(args.quiet))
+    if local is None:  # a clone: its nas-audit.yaml exists only now
+        config = _config(Path(report.target.path), checklist)
+    report = apply_declarations(report, config, checklist)
     _render_all(report, args)
-    met = {v.status.value for v in report.items} & args.fail_on
-    return EXIT_FINDINGS if met else EXIT_OK
+    return _finish(report, policy, "audit")
+
+
+def _local_folder(path: str, command: str) -> Path:
+    from auditor.target import is_url, open_target
+
+    if is_url(path):
+        raise AuditorError(f"{command} works on a local folder; audit a URL with `nas-audit audit`")
+    return open_target(path).root
+
+
+def _cmd_init(args: argparse.Namespace) -> int:
+    from auditor.engine import AuditOptions, run_audit
+    from auditor.rerun.recipe import infer_recipe
+    from auditor.selfcheck.init import check_writable, render_init, write_config
+    from auditor.target import open_target
+    from checklist import load_checklist
+
+    say = _progress(args.quiet)
+    root = _local_folder(args.path, "init")
+    checklist = load_checklist(args.checklist)
+    check_writable(root, force=args.force)  # fail before the audit, not after it
+    if not open_target(str(root)).is_git:
+        print(
+            f"nas-audit: note: {args.path} is not a git repository: the audit reads every file "
+            "in it (no .gitignore) and reports no commit; commit nas-audit.yaml with your code",
+            file=sys.stderr,
+        )
+    report = run_audit(
+        AuditOptions(
+            source=args.path, checklist_id=args.checklist, max_file_bytes=args.max_file_size
+        ),
+        progress=say,
+    )
+    recipe = infer_recipe(root)
+    path, backup = write_config(root, render_init(report, recipe, checklist), force=args.force)
+    kept = f" (the old one is kept as {backup.name})" if backup else ""
+    print(f"nas-audit: wrote {path}{kept}", file=sys.stderr)
+    say(
+        f"next: answer the {len(checklist.items)} items under `answers:`, check the proposed "
+        "`rerun:` section, then run `nas-audit check`"
+    )
+    return EXIT_OK
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from auditor.engine import AuditOptions, run_audit
+    from auditor.selfcheck.config import CONFIG_NAME, find_config
+    from auditor.selfcheck.declared import apply_declarations
+    from auditor.selfcheck.policy import CHECK_DEFAULT, violations
+    from auditor.selfcheck.summary import render_summary
+    from auditor.selfcheck.tiers import Tier, plan_tier
+    from checklist import load_checklist
+
+    say = _progress(args.quiet)
+    root = _local_folder(args.path, "check")
+    checklist = load_checklist(args.checklist)
+    policy = _policy(args, checklist, default=CHECK_DEFAULT)
+    config_path = find_config(root)
+    config = _config(root, checklist)
+    note = str(config_path) if config_path else f"no {CONFIG_NAME} in {args.path}"
+    if config is not None and config.answers is None:
+        note = f"{config_path} has no `answers:`"
+    manifest = config.rerun.with_source(str(config_path)) if config and config.rerun else None
+    named = str(config_path) if config_path else None
+    tier = plan_tier(Tier(args.tier) if args.tier else None, manifest, named)
+    reports = bool(args.format or args.output or args.output_dir)
+    plan = _output_plan(args) if reports else []
+    say(f"tier {tier.tier.value}: {tier.reason}")
+    options = AuditOptions(
+        source=args.path,
+        checklist_id=args.checklist,
+        cache_dir=args.cache_dir,
+        max_file_bytes=args.max_file_size,
+        rerun="manifest" if tier.manifest is not None else None,
+        manifest=tier.manifest,
+        jobs=args.jobs,
+        no_cache=args.no_cache,
+        python=args.python,
+    )
+    report = apply_declarations(run_audit(options, progress=say), config, checklist)
+    if reports:
+        _render_all(report, args)
+    summary = render_summary(
+        report, tier=tier, config_note=note, policy=policy, failed=violations(report, policy)
+    )
+    # the summary takes stdout unless a report already does
+    (sys.stderr if any(out is None for _, out in plan) else sys.stdout).write(summary)
+    return _finish(report, policy, "check")
 
 
 def _cmd_checklist(args: argparse.Namespace) -> int:
@@ -293,9 +503,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
-    handler = {"audit": _cmd_audit, "checklist": _cmd_checklist, "schema": _cmd_schema}[
-        args.command
-    ]
+    handler = {
+        "audit": _cmd_audit,
+        "init": _cmd_init,
+        "check": _cmd_check,
+        "checklist": _cmd_checklist,
+        "schema": _cmd_schema,
+    }[args.command]
     try:
         return handler(args)
     except AuditorError as exc:

@@ -24,6 +24,7 @@ from auditor.target import Snapshot, default_cache_dir, open_target
 from checklist import DEFAULT_CHECKLIST, Checklist, checklist_sha256, load_checklist
 
 if TYPE_CHECKING:
+    from auditor.rerun.manifest import Manifest
     from auditor.rerun.models import RerunResult
 
 Progress = Callable[[str], None]
@@ -40,6 +41,7 @@ class AuditOptions:
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
     rerun: Literal["manifest", "inferred"] | None = None  # None: static audit only
     manifest_path: Path | None = None
+    manifest: Manifest | None = None  # already loaded (check's smoke variant); wins over the path
     jobs: int | None = None  # None: one run per CPU core
     no_cache: bool = False
     strict_determinism: bool = False
@@ -112,7 +114,7 @@ def _rerun(options: AuditOptions, snapshot: Snapshot, progress: Progress) -> Rer
     """Re-run the pipeline per the manifest (or the inferred recipe) in a sandbox."""
     from auditor.rerun import infer_recipe, load_manifest, run_rerun
 
-    manifest = load_manifest(snapshot.root, options.manifest_path)
+    manifest = options.manifest or load_manifest(snapshot.root, options.manifest_path)
     if manifest is None:
         recipe = infer_recipe(snapshot.root)
         if options.rerun != "inferred" or recipe.manifest is None:

@@ -332,6 +332,9 @@ class LogRun(Located):
     metrics: dict[str, float] = {}
     epochs: int | None = None
     elapsed_seconds: float | None = None
+    # per-epoch values of each metric (per logged value when the log names no epochs), in
+    # log order, thinned to at most 200 points and 8 metrics: the run's learning curves
+    curve: dict[str, list[float]] = {}
 
 
 class LogMismatch(Located):

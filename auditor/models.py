@@ -93,6 +93,7 @@ class Agreement(StrEnum):
     UNSUPPORTED_PATH = "unsupported_path"  # a `where:` path is missing or lacks what it claims
     HONEST_GAP = "honest_gap"  # declared no
     UNDECLARED = "undeclared"  # no answer given
+    UNVERIFIED = "unverified"  # the audit cannot decide (needs_review) or finds the item n/a
 
 
 class Declaration(_Model):

@@ -81,6 +81,9 @@ def _first_line(text: str) -> str:
     return (useful or lines or ["unknown error"])[-1]
 
 
+_SAFE_WEB_URL = re.compile(r"https://[A-Za-z0-9.-]+(?::[0-9]+)?(?:/[A-Za-z0-9._~%+-]+)+")
+
+
 def permalink_base(remote: str | None, commit: str | None) -> str | None:
     """GitHub/GitLab-style `https://host/owner/repo/blob/<sha>/` for a remote URL, else None."""
     if not remote or not commit:
@@ -94,8 +97,8 @@ def permalink_base(remote: str | None, commit: str | None) -> str | None:
     if not url.startswith("https://"):
         return None
     url = url.removesuffix("/").removesuffix(".git")
-    if url.count("/") < 4:
-        return None
+    if url.count("/") < 4 or not _SAFE_WEB_URL.fullmatch(url):
+        return None  # NOTE: the remote is untrusted; quotes or markup must not reach a report
     sep = "/-/blob/" if "gitlab" in url.split("/")[2] else "/blob/"
     return f"{url}{sep}{commit}/"
 

@@ -56,3 +56,16 @@ def test_wheel_installs_into_a_fresh_venv_and_audits(tmp_path: Path) -> None:
         check=True,
     )
     assert len(json.loads(result.stdout)["items"]) == 16
+    reports = tmp_path / "reports"
+    subprocess.run(
+        [str(env_dir / "bin" / "nas-audit"), "audit", str(repo), "-q", "--output-dir",
+         str(reports), "-f", "markdown,html,sarif,latex"],
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        check=True,
+    )  # fmt: skip
+    html = (reports / "nas-audit-report.html").read_text()
+    assert html.count('class="card') >= 16 and "R1" in html  # templates/html/* came along
+    for ext in ("md", "sarif", "tex"):
+        assert (reports / f"nas-audit-report.{ext}").stat().st_size > 1000

@@ -46,6 +46,9 @@ def test_plain_directory_is_not_git(tmp_path: Path) -> None:
         ("ssh://git@gitlab.com/g/s/r.git", "https://gitlab.com/g/s/r/-/blob/C/"),
         ("/local/path", None),
         ("file:///srv/r.git", None),
+        ('https://github.com/o/r"><img src=x onerror=alert(1)>', None),
+        ("https://github.com/o/r?x=javascript:alert(1)", None),
+        ("https://host:8443/g/r.git", "https://host:8443/g/r/blob/C/"),
     ],
 )
 def test_permalink_base_forms(remote: str, expected: str | None) -> None:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Literal
 
 from auditor.facts import LogRun, clip_snippet
+from auditor.probes.logcurves import CurveBuilder
 
 MAX_METRICS = 50
 MAX_RECORDS = 100_000
@@ -66,6 +67,8 @@ class _Summary:
     metric_records: int = 0
     longest_series: int = 0
     elapsed: float | None = None
+    epoch: int | None = None  # the epoch of the record being read, for the learning curves
+    curve: CurveBuilder = field(default_factory=CurveBuilder)
 
     def found(self) -> bool:
         return bool(self.metrics or self.hyperparameters or self.seed is not None or self.epochs)
@@ -90,6 +93,7 @@ class _Summary:
             metrics=self.metrics,
             epochs=epochs,
             elapsed_seconds=self.elapsed,
+            curve=self.curve.curves(),
         )
 
 
@@ -153,8 +157,10 @@ def _add_record(summary: _Summary, record: dict[str, object]) -> bool:
             (_scalar_text(v) for v in seeds if isinstance(v, (int, str)) and v != "null"), None
         )
     epoch = record.get("epoch")
+    summary.epoch = None
     if isinstance(epoch, int) and not isinstance(epoch, bool):
         summary.epochs.append(epoch)
+        summary.epoch = epoch
     for key in ELAPSED_KEYS & record.keys():
         value = _number(record[key])
         summary.elapsed = value if value is not None else summary.elapsed
@@ -183,7 +189,11 @@ def _metrics_of(record: dict[str, object], summary: _Summary) -> dict[str, float
 def _put(found: dict[str, float], name: str, value: object, summary: _Summary) -> None:
     if isinstance(value, list) and value:
         summary.longest_series = max(summary.longest_series, len(value))
+        if name:
+            summary.curve.extend(name, (n for v in value if (n := _number(v)) is not None))
         value = value[-1]
+    elif name and (point := _number(value)) is not None:
+        summary.curve.add(name, point, summary.epoch)
     number = _number(value)
     if number is not None and name:
         found[name] = number
@@ -273,16 +283,19 @@ def _add_row(
             clip_snippet(",".join(header) + "\n" + ",".join(row), max_lines=2),
         )
     summary = groups[seed][0]
+    summary.epoch = None
     for index, role in columns.items():
         value = _number(row[index].strip()) if index < len(row) else None
         if value is None:
             continue
         if role == "epoch" and value.is_integer() and 0 <= value < 1e6:
             summary.epochs.append(int(value))
+            summary.epoch = int(value)
         elif role == "elapsed":
             summary.elapsed = value
         elif role.startswith("metric:") and len(summary.metrics) < MAX_METRICS:
             summary.metrics[role.removeprefix("metric:")] = value
+            summary.curve.add(role.removeprefix("metric:"), value, summary.epoch)
 
 
 # ------------------------------------------------------------------------------ TensorBoard

@@ -23,6 +23,7 @@ from auditor.repo import Repo
 
 MAX_RUNS = 500
 MAX_MISMATCHES = 200
+MAX_CURVE_POINTS_TOTAL = 20_000  # learning-curve points over all runs; later runs keep none
 MIN_COVERAGE = 0.3  # share of logged names a script must define to be compared with the log
 MAX_LOG_CHARS = 2 * 1024 * 1024
 LOG_NAME_WORDS = frozenset(
@@ -102,9 +103,22 @@ def run(repo: Repo, facts: Facts) -> None:
         runs.extend(_runs_of(repo, entry, always))
         if len(runs) >= MAX_RUNS:
             break
-    runs = runs[:MAX_RUNS]
+    runs = _bound_curves(runs[:MAX_RUNS])
     facts.logs.extend(runs)
     facts.log_mismatches.extend(find_mismatches(runs, facts.hyperparameters))
+
+
+def _bound_curves(runs: list[LogRun]) -> list[LogRun]:
+    """Drop the learning curves of the runs past MAX_CURVE_POINTS_TOTAL (bounded JSON)."""
+    budget = MAX_CURVE_POINTS_TOTAL
+    out = []
+    for log_run in runs:
+        points = sum(len(values) for values in log_run.curve.values())
+        if points > budget:
+            log_run, points = log_run.model_copy(update={"curve": {}}), 0
+        budget -= points
+        out.append(log_run)
+    return out
 
 
 def _log_files(repo: Repo) -> Iterator[tuple[FileEntry, bool]]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from auditor.facts import LogRun, clip_snippet
+from auditor.probes.logcurves import CurveBuilder
 
 MAX_HYPERPARAMETERS = 200
 MAX_VALUE_CHARS = 200
@@ -125,6 +126,8 @@ class _Run:
     has_namespace: bool = False
     metrics: dict[str, float] = field(default_factory=dict)
     epochs: list[int] = field(default_factory=list)  # [min, max]
+    epoch: int | None = None  # the epoch last named, for the learning curves
+    curve: CurveBuilder = field(default_factory=CurveBuilder)
     seed: str | None = None
     elapsed: float | None = None
     first_time: datetime | None = None
@@ -170,18 +173,19 @@ def _read_line(run: _Run, number: int, line: str) -> None:
     """Metrics, epoch, seed and elapsed time on one non-Namespace line."""
     if not any(c.isdigit() for c in line):
         return
+    for match in _EPOCH_RE.finditer(line):
+        epoch = run.epoch = int(match.group(1))
+        run.epochs = (
+            [min(run.epochs[0], epoch), max(run.epochs[1], epoch)] if run.epochs else [epoch, epoch]
+        )
+        run.anchor(number, line)
     for match in _METRIC_RE.finditer(line):
         value = float(match.group(2))
         if math.isfinite(value):
             name = re.sub(r"[ -]", "_", match.group(1).lower()).replace("top_", "top")
             run.metrics[name] = value
+            run.curve.add(name, value, run.epoch)
             run.anchor(number, line)
-    for match in _EPOCH_RE.finditer(line):
-        epoch = int(match.group(1))
-        run.epochs = (
-            [min(run.epochs[0], epoch), max(run.epochs[1], epoch)] if run.epochs else [epoch, epoch]
-        )
-        run.anchor(number, line)
     if run.seed is None and (seed := _SEED_RE.search(line)):
         run.seed = seed.group(1)
     seconds = elapsed_seconds(line)
@@ -249,4 +253,5 @@ def _to_log_run(path: str, run: _Run) -> LogRun:
         metrics=run.metrics,
         epochs=epochs,
         elapsed_seconds=elapsed,
+        curve=run.curve.curves(),
     )

@@ -8,7 +8,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from auditor.models import AuditReport, Evidence, EvidenceKind, Status
+from auditor.models import AuditReport, Evidence, EvidenceKind, Status, Verdict
+from auditor.report.labels import count_parts, declared_label, disagreements, waiver_label
 from auditor.rerun.models import RerunResult
 from checklist import Checklist
 
@@ -63,9 +64,9 @@ def describe_evidence(ev: Evidence) -> str:
     """One short line for a piece of evidence."""
     if ev.kind is EvidenceKind.ABSENCE:
         return f"not found: {ev.note or ''}".strip()
-    where = f"{ev.path}:{ev.line}" if ev.line else (ev.path or "")
+    where = f"{ev.path}:{ev.line}" if ev.path and ev.line else (ev.path or "")
     what = (ev.snippet or ev.note or "").strip().splitlines()
-    return f"{where} {what[0][:70]}" if what else where
+    return f"{where} {what[0][:70]}".strip() if what else where
 
 
 def render_text(
@@ -88,26 +89,51 @@ def render_text(
         f"{report.checklist.id}",
         markup=True,
     )
-    table = Table(show_lines=False, expand=False, pad_edge=False)
-    table.add_column("Item", no_wrap=True)
-    table.add_column("Status", no_wrap=True)
-    table.add_column("Summary", ratio=3)
-    table.add_column("Top evidence", ratio=2)
+    for verdict, declaration in disagreements(report):
+        console.print(
+            f"[bold red]! {escape(verdict.id)} declared {escape(declared_label(declaration))}:[/] "
+            f"{escape(declaration.message)}",
+            markup=True,
+        )
+    console.print(_table(report))
     for verdict in report.items:
-        label, style = STATUS_STYLE[verdict.status]
-        top = describe_evidence(verdict.evidence[0]) if verdict.evidence else ""
-        table.add_row(verdict.id, f"[{style}]{label}[/]", escape(verdict.summary), escape(top))
-    console.print(table)
+        if verdict.waiver is not None:
+            console.print(escape(f"{verdict.id} {waiver_label(verdict.waiver)}"), markup=True)
     if report.rerun is not None:
         for line in rerun_lines(report.rerun):
             console.print(escape(line), markup=True)
     for line in read_note_lines(report):
         console.print(escape(line), markup=True)
-    counts = report.counts()
     console.print(
-        ", ".join(f"{n} {s.value}" for s, n in counts.items() if n)
+        escape(", ".join(count_parts(report)))
         + f" · {sum(report.files_by_kind.values())} files read, "
-        f"{len(report.skipped)} skipped · {report.duration_seconds:.2f} s"
+        f"{len(report.skipped)} skipped · {report.duration_seconds:.2f} s",
+        markup=True,
     )
     del checklist
-    return buffer.getvalue()
+    # NOTE: rich pads wrapped lines with a space; golden files and diffs want none.
+    return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
+
+
+def _status_cell(verdict: Verdict) -> str:
+    label, style = STATUS_STYLE[verdict.status]
+    return f"[{style}]{label}[/]" + ("\n[dim]waived[/]" if verdict.waiver else "")
+
+
+def _table(report: AuditReport) -> Table:
+    declared = any(v.declaration is not None for v in report.items)
+    table = Table(show_lines=False, expand=False, pad_edge=False)
+    table.add_column("Item", no_wrap=True)
+    table.add_column("Status", no_wrap=True)
+    if declared:
+        table.add_column("Declared", no_wrap=True)
+    table.add_column("Summary", ratio=3)
+    table.add_column("Top evidence", ratio=2)
+    for verdict in report.items:
+        top = describe_evidence(verdict.evidence[0]) if verdict.evidence else ""
+        cells = [escape(verdict.id), _status_cell(verdict)]
+        if declared:
+            decl = verdict.declaration
+            cells.append(escape(declared_label(decl)) if decl else "")
+        table.add_row(*cells, escape(verdict.summary), escape(top))
+    return table

@@ -1,8 +1,9 @@
 """The `rerun:` section of `nas-audit.yaml`: how to re-run a repository's training pipeline.
 
 A reviewer who cannot change the repository passes the same file with `--manifest FILE`.
-Errors name the file, the line and the field (auditor.yamlfile). Only `rerun:` is validated
-here; other top-level keys of `nas-audit.yaml` belong to other features and are ignored.
+Errors name the file, the line and the field (auditor.yamlfile). The whole file (top-level
+keys `rerun`, `answers`, `waive`) is read strictly by auditor.selfcheck.config; this module
+defines `rerun:`, including its `smoke:` subsection (`nas-audit check --tier smoke`).
 """
 
 from __future__ import annotations
@@ -27,12 +28,12 @@ from pydantic import (
 )
 
 from auditor.errors import InputFileError
-from auditor.yamlfile import load_yaml_model
 
 MANIFEST_NAME = "nas-audit.yaml"
 RUN_PLACEHOLDERS = ("seed", "repeat")
 MAX_SEEDS = 100
 MAX_REPEATS = 10
+SMOKE_TIMEOUT = 120.0  # seconds: the default cap of a smoke run
 
 # `{{`/`}}` are literal braces; `${VAR}` is left to the shell.
 _PLACEHOLDER_RE = re.compile(r"\{\{|\}\}|(?<!\$)\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -102,7 +103,8 @@ def _check_placeholders(what: str, template: str | None, *, per_run: bool) -> No
         _check_defined(what, template, scope.params | extra)
 
 
-def _check_relative(path: str) -> str:
+def check_relative(path: str) -> str:
+    """`path` when it is relative to the repository root and has no `..`; else ValueError."""
     parts = PurePosixPath(path).parts
     if not path.strip() or path.startswith("/") or ".." in parts:
         raise ValueError("must be a path relative to the repository root, without '..'")
@@ -137,7 +139,7 @@ class MetricSpec(_Model):
     @classmethod
     def _file(cls, value: str | None) -> str | None:
         _check_placeholders("the path", value, per_run=True)
-        return None if value is None else _check_relative(value)
+        return None if value is None else check_relative(value)
 
     @field_validator("pattern")
     @classmethod
@@ -199,6 +201,30 @@ class ClaimSpec(_Model):
         return value
 
 
+class SmokeSpec(_Model):
+    """`smoke:` in `rerun:`: how `nas-audit check` runs the pipeline quickly.
+
+    One seed (the first of `seeds`), one run, no claims (a smaller budget cannot reproduce the
+    paper's numbers), `params` overridden for the smallest budget, a short timeout. Its presence
+    (even `smoke: {}`) allows the smoke tier.
+    """
+
+    params: dict[str, ParamValue] = Field(default_factory=dict)
+    timeout: float | None = Field(default=None, gt=0)
+
+    @field_validator("params")
+    @classmethod
+    def _known_params(cls, value: dict[str, ParamValue]) -> dict[str, ParamValue]:
+        scope = _SCOPE.get()
+        if scope is not None and (unknown := sorted(set(value) - scope.params)):
+            defined = ", ".join(sorted(scope.params)) or "none"
+            raise ValueError(
+                f"{', '.join(unknown)} is not a key of rerun.params "
+                f"(smoke params override them; defined: {defined})"
+            )
+        return value
+
+
 class Manifest(_Model):
     """How to re-run the pipeline: command template, seeds, repeats, metrics and claims."""
 
@@ -210,6 +236,7 @@ class Manifest(_Model):
     timeout: float = Field(default=3600.0, gt=0)
     metrics: list[MetricSpec] = Field(default_factory=list)
     claims: list[ClaimSpec] = Field(default_factory=list)
+    smoke: SmokeSpec | None = None
     _source: str = PrivateAttr(default="manifest")
 
     @model_validator(mode="wrap")
@@ -275,29 +302,42 @@ class Manifest(_Model):
         data = self.model_dump(mode="json", by_alias=True, exclude_none=True)
         return yaml.safe_dump({"rerun": data}, sort_keys=False, allow_unicode=True)
 
+    def smoke_variant(self) -> Manifest:
+        """The smoke run: first seed, one repeat, smoke params, short timeout, no claims.
+
+        The timeout is `smoke.timeout`, else the shorter of `timeout` and SMOKE_TIMEOUT.
+        """
+        smoke = self.smoke or SmokeSpec()
+        variant = self.model_copy(
+            update={
+                "seeds": self.seeds[:1],
+                "repeats": 1,
+                "params": {**self.params, **smoke.params},
+                "timeout": smoke.timeout or min(self.timeout, SMOKE_TIMEOUT),
+                "claims": [],
+                "smoke": None,
+            }
+        )
+        return variant.with_source(f"{self.source} (smoke)")
+
     def run_values(self, seed: int, repeat: int) -> dict[str, ParamValue]:
         """Placeholder values of one run: the params plus its seed and repeat."""
         return {**self.params, "seed": seed, "repeat": repeat}
-
-
-class ManifestFile(BaseModel):
-    """The whole `nas-audit.yaml`: `rerun:` is validated; other top-level keys are not ours."""
-
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
-    rerun: Manifest | None = None
 
 
 def load_manifest(repo_root: Path, manifest_path: Path | None = None) -> Manifest | None:
     """The repository's manifest, or the one given with `--manifest FILE`.
 
     None when the repository has no `nas-audit.yaml` or it has no `rerun:` section. A file
-    given explicitly must exist and have `rerun:`. Errors raise InputFileError (exit code 2).
+    given explicitly must exist and have `rerun:`. The whole file is validated (strict top-level
+    keys, no duplicate keys); errors raise InputFileError (exit code 2).
     """
+    from auditor.selfcheck.config import load_config  # NOTE: that module imports this one
+
     path = manifest_path if manifest_path is not None else repo_root / MANIFEST_NAME
     if manifest_path is None and not path.is_file():
         return None
-    loaded = load_yaml_model(path, ManifestFile)
+    loaded = load_config(path)
     if loaded.rerun is None:
         if manifest_path is not None:
             raise InputFileError(str(path), "no `rerun:` section", field="rerun")

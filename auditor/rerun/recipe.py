@@ -9,6 +9,7 @@ user asks for it (`--rerun inferred`).
 
 from __future__ import annotations
 
+import ast
 import re
 import shlex
 from dataclasses import dataclass
@@ -20,7 +21,9 @@ from auditor.rerun.script_read import (
     SEED_FLAGS,
     Flag,
     find_flag,
+    find_flag_in_function,
     guess_metrics,
+    helper_modules,
     parse_script,
 )
 
@@ -134,7 +137,9 @@ def _build_command(command: _Command, seed: Flag | None, epochs: Flag | None) ->
 def _flag_notes(command: _Command, seed: Flag | None, epochs: Flag | None) -> list[str]:
     notes = []
     if seed is not None:
-        notes.append(f"seed: {command.script}:{seed.line} declares {seed.name}; each run sets it")
+        where = f"{seed.path or command.script}:{seed.line}"
+        helper = f" (for {command.script})" if seed.path else ""
+        notes.append(f"seed: {where} declares {seed.name}{helper}; each run sets it")
     else:
         notes.append(
             f"seed: {command.script} declares none of {', '.join(SEED_FLAGS)}; runs "
@@ -146,6 +151,21 @@ def _flag_notes(command: _Command, seed: Flag | None, epochs: Flag | None) -> li
             f"{epochs.default}); lowered to 1 for a quick check"
         )
     return notes
+
+
+def _seed_flag(repo_root: Path, script: str, tree: ast.Module) -> Flag | None:
+    """The script's seed flag, or one a repo helper adds to the script's parser."""
+    flag = find_flag(tree, SEED_FLAGS)
+    for path, function in [] if flag else helper_modules(tree, script):
+        if not _inside(repo_root, path):
+            continue
+        source = (repo_root / path).read_text(encoding="utf-8", errors="replace")
+        helper_tree = parse_script(path, source)
+        if helper_tree is not None:
+            flag = find_flag_in_function(helper_tree, function, SEED_FLAGS, path)
+        if flag is not None:
+            break
+    return flag
 
 
 def infer_recipe(repo_root: Path) -> Recipe:
@@ -162,7 +182,7 @@ def infer_recipe(repo_root: Path) -> Recipe:
     chosen = commands[0]
     source = (repo_root / chosen.script).read_text(encoding="utf-8", errors="replace")
     tree = parse_script(chosen.script, source)
-    seed = find_flag(tree, SEED_FLAGS) if tree else None
+    seed = _seed_flag(repo_root, chosen.script, tree) if tree else None
     epochs = find_flag(tree, EPOCH_FLAGS) if tree else None
     notes = [f"command: {chosen.readme}:{chosen.line}: `{chosen.text}`"]
     notes += _flag_notes(chosen, seed, epochs)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 from typing import Literal
 
 from auditor.pyast import parse_module
@@ -45,6 +46,7 @@ class Flag:
     name: str
     line: int
     default: str | None
+    path: str | None = None  # the repo module declaring it, when not the script itself
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,66 @@ def find_flag(tree: ast.Module, names: tuple[str, ...]) -> Flag | None:
             if option in names and option not in found:
                 found[option] = Flag(option, call.lineno, default)
     return next((found[n] for n in names if n in found), None)
+
+
+def helper_modules(tree: ast.Module, script: str) -> list[tuple[str, str]]:
+    """(module path, function) of repo helpers the script hands its parser to.
+
+    Shared flags often live in a helper (`utils.add_common_args(parser)`); the seed flag of
+    DARTS-style code is declared there, not in the script. Paths are repo-relative guesses
+    (`utils.py`, `pkg/utils.py` next to the script); the caller checks they exist.
+    """
+    parsers = {
+        target.id
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign)
+        and isinstance(node.value, ast.Call)
+        and _callee(node.value).endswith("ArgumentParser")
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
+    imported = _imported_modules(tree)
+    folder = str(PurePosixPath(script).parent)
+    found: list[tuple[str, str]] = []
+    for call in _calls(tree):
+        passes_parser = any(isinstance(a, ast.Name) and a.id in parsers for a in call.args)
+        func = call.func
+        if not passes_parser or not isinstance(func, ast.Attribute):
+            continue
+        if isinstance(func.value, ast.Name) and func.value.id in imported:
+            module = imported[func.value.id].replace(".", "/") + ".py"
+            path = module if folder == "." else f"{folder}/{module}"
+            found.append((path, func.attr))
+    return found
+
+
+def find_flag_in_function(
+    tree: ast.Module, function: str, names: tuple[str, ...], path: str
+) -> Flag | None:
+    """`find_flag` restricted to one top-level function of a helper module."""
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name == function:
+            flag = find_flag(ast.Module(body=node.body, type_ignores=[]), names)
+            return Flag(flag.name, flag.line, flag.default, path) if flag else None
+    return None
+
+
+def _callee(call: ast.Call) -> str:
+    func = call.func
+    return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+
+
+def _imported_modules(tree: ast.Module) -> dict[str, str]:
+    """Local name -> dotted module, for `import x`, `import x as y`, `from pkg import x`."""
+    names: dict[str, str] = {}
+    for node in tree.body:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                names[alias.asname or alias.name] = alias.name
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            for alias in node.names:
+                names[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+    return names
 
 
 def _template(node: ast.expr) -> str | None:

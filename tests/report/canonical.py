@@ -194,6 +194,12 @@ DECLARATIONS = {
         message="Declared no: an acknowledged gap.",
     ),
     "C5": Declaration(agreement=Agreement.UNDECLARED, message="No answer in nas-audit.yaml."),
+    "R5": Declaration(
+        answer=DeclaredAnswer.YES,
+        where=("search.py",),
+        agreement=Agreement.UNVERIFIED,
+        message="Declared yes; the audit could not decide this item (needs review).",
+    ),
 }
 
 WAIVERS = {
@@ -267,6 +273,10 @@ def _facts() -> Facts:
                 metrics={"test_acc": acc},
                 epochs=10,
                 elapsed_seconds=61.5 + seed,
+                curve={
+                    "test_acc": [round(acc * (epoch + 1) / 10, 2) for epoch in range(10)],
+                    "train_loss": [round(2.3 / (epoch + 1 + seed), 3) for epoch in range(10)],
+                },
             )
             for seed, acc in ((0, 79.1), (1, 80.2))
         ],

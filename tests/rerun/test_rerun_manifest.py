@@ -14,8 +14,8 @@ from auditor.rerun.api import plan_runs
 from auditor.rerun.manifest import MANIFEST_NAME, placeholders, render
 
 FULL = """
-answers: {R1: yes}          # other features' keys are not validated here
-waive: []
+answers: {R1: yes}          # the self-check's keys (auditor/selfcheck/config.py)
+waive: {}
 rerun:
   setup: "echo prepare"
   command: "python train.py --seed {seed} --epochs {epochs} --tag run{repeat}"

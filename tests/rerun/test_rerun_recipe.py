@@ -134,3 +134,50 @@ def test_nothing_to_run(tmp_path: Path) -> None:
     assert recipe.manifest is None and "no `python X.py` command" in recipe.explanation[0]
     bare = make_repo(tmp_path / "bare", {"a.py": "x = 1\n"})
     assert infer_recipe(bare).manifest is None
+
+
+HELPER_TRAIN = """
+import argparse
+import utils as helpers
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--epochs", type=int, default=5)
+helpers.add_common_args(parser)
+args = parser.parse_args()
+print("valid_acc %f" % 1.0)
+"""
+
+HELPER_UTILS = """
+def add_other_args(parser):
+    parser.add_argument("--random_seed", type=int, default=9)
+
+
+def add_common_args(parser):
+    parser.add_argument("--seed", type=int, default=3)
+"""
+
+
+def test_seed_flag_declared_by_a_helper_that_receives_the_parser(tmp_path: Path) -> None:
+    readme = "```\npython train.py --seed $seed\n```\n"
+    root = make_repo(
+        tmp_path / "repo",
+        {"README.md": readme, "train.py": HELPER_TRAIN, "utils.py": HELPER_UTILS},
+    )
+    recipe = infer_recipe(root)
+    assert recipe.manifest is not None
+    assert recipe.manifest.command == "python train.py --seed {seed} --epochs {epochs}"
+    (seed_line,) = lines_of(root, "utils.py", '"--seed"')
+    assert recipe.explanation[1] == (
+        f"seed: utils.py:{seed_line} declares --seed (for train.py); each run sets it"
+    )
+
+
+def test_helper_without_the_parser_is_not_followed(tmp_path: Path) -> None:
+    train = HELPER_TRAIN.replace("helpers.add_common_args(parser)", "helpers.add_common_args(None)")
+    root = make_repo(
+        tmp_path / "repo",
+        {"README.md": "```\npython train.py\n```\n", "train.py": train, "utils.py": HELPER_UTILS},
+    )
+    recipe = infer_recipe(root)
+    assert recipe.manifest is not None and "{seed}" not in recipe.manifest.command
+    assert recipe.explanation[1].startswith("seed: train.py declares none of")
