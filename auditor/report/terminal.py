@@ -25,6 +25,8 @@ STATUS_STYLE = {
 def rerun_lines(rerun: RerunResult) -> list[str]:
     """A few lines on the re-run: runs, isolation, determinism, spread, claims, time."""
     counts = ", ".join(f"{n} {s}" for s, n in sorted(rerun.totals.by_status.items()))
+    if rerun.totals.cached:
+        counts += f" ({rerun.totals.cached} from the cache)"
     lines = [
         f"Re-run: `{rerun.command}` · seeds {list(rerun.seeds)} × {rerun.repeats} · {counts}"
         f" · isolation: {rerun.isolation.kind} · {rerun.timing.total_wall_seconds:.1f} s",

@@ -38,3 +38,13 @@ def test_repository_text_is_not_markup() -> None:
 def test_describe_evidence_without_a_path_has_no_leading_space() -> None:
     rerun = canonical_report().verdict("D2").evidence[0]
     assert describe_evidence(rerun) == "4 runs took 12.4 s in total on 2 cores"
+
+
+def test_rerun_line_says_how_many_runs_came_from_the_cache() -> None:
+    from auditor.report.terminal import rerun_lines
+
+    rerun = canonical_report().rerun
+    assert rerun is not None
+    assert "4 ok · isolation" in rerun_lines(rerun)[0]
+    cached = rerun.model_copy(update={"totals": rerun.totals.model_copy(update={"cached": 4})})
+    assert "4 ok (4 from the cache) · isolation" in rerun_lines(cached)[0]
