@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from auditor.checks._common import (
     absence,
@@ -18,17 +19,44 @@ from auditor.checks._common import (
 from auditor.facts import DocTopic, Facts
 from auditor.models import Finding
 
+_SEARCH_WORDS = ("search", "evolution", "controller", "bohb", "hpo", "anytime")
+# NOTE: method names (darts, enas, nas...) also name architectures: logs/train/DARTS_V2
+
+
+def _is_search_log(path: str, method_stems: set[str]) -> bool:
+    """A log written by the search: its path names the search or a search script.
+
+    NOTE: the training logs of the final architectures carry elapsed time too, but C5 asks
+    about the search's anytime performance.
+    """
+    words = set(re.split(r"[^a-z0-9]+", path.lower())) | {
+        part for part in re.split(r"[/.]", path.lower()) if part
+    }
+    return bool(words & method_stems) or any(
+        w.startswith(_SEARCH_WORDS) or w.endswith("search") for w in words
+    )
+
 
 def time_logged(facts: Facts) -> Finding:
     signal = "C5.time-logged"
-    timed = in_files(facts.timing_code, method_files(facts))
-    logs = [g for g in facts.logs if g.elapsed_seconds is not None]
+    files = method_files(facts)
+    timed = in_files(facts.timing_code, files)
+    stems = {Path(f).stem.lower() for f in files}
+    timed_logs = [g for g in facts.logs if g.elapsed_seconds is not None]
+    logs = [g for g in timed_logs if _is_search_log(g.path, stems)]
     if timed or logs:
         where = names(dict.fromkeys([t.path for t in timed] + [g.path for g in logs]))
         return yes(
             signal,
             f"The search records elapsed time ({where}).",
             located(timed, "timing in the search") + located(logs, "log with elapsed time"),
+        )
+    if timed_logs and not facts.timing_code:
+        return no(
+            signal,
+            f"Elapsed time is logged only by final training ({names(g.path for g in timed_logs)})"
+            ", not by the search.",
+            located(timed_logs, "timed log outside the search"),
         )
     if facts.timing_code:
         return no(

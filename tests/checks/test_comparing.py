@@ -218,6 +218,16 @@ def test_timing_of_the_final_training_is_not_search_timing() -> None:
     assert f.message == "Elapsed time is measured only in train.py, not during the search."
 
 
+def test_elapsed_time_in_final_training_logs_is_not_search_timing() -> None:
+    f = finding("final_training_elapsed_logs", "C5.time-logged")
+    assert f.outcome is F
+    assert f.message == (
+        "Elapsed time is logged only by final training (logs/train/DARTS_V2/seed0.log and "
+        "logs/train/DARTS_V2/seed1.log), not by the search."
+    )
+    assert places(f) == [("logs/train/DARTS_V2/seed0.log", 2), ("logs/train/DARTS_V2/seed1.log", 2)]
+
+
 # ------------------------------------------------------------------------------------- C6
 
 
