@@ -20,21 +20,22 @@ from auditor.facts import DocTopic, Facts
 from auditor.models import Finding
 
 _SEARCH_WORDS = ("search", "evolution", "controller", "bohb", "hpo", "anytime")
-# NOTE: method names (darts, enas, nas...) also name architectures: logs/train/DARTS_V2
+_FINAL_WORDS = ("train", "retrain", "final", "eval", "test", "finetune")
 
 
-def _is_search_log(path: str, method_stems: set[str]) -> bool:
-    """A log written by the search: its path names the search or a search script.
+def _is_final_training_log(path: str, method_stems: set[str]) -> bool:
+    """A log of the final training: its path says train/eval/final and nothing of the search.
 
     NOTE: the training logs of the final architectures carry elapsed time too, but C5 asks
-    about the search's anytime performance.
+    about the search's anytime performance. Method names (darts, enas) also name the
+    architectures (logs/train/DARTS_V2), so they do not make a log a search log; a log whose
+    path says neither (logs/seed0.log) still counts for the search.
     """
-    words = set(re.split(r"[^a-z0-9]+", path.lower())) | {
-        part for part in re.split(r"[/.]", path.lower()) if part
-    }
-    return bool(words & method_stems) or any(
-        w.startswith(_SEARCH_WORDS) or w.endswith("search") for w in words
-    )
+    words = {w for w in re.split(r"[^a-z0-9]+", path.lower()) if w}
+    stems = {part for part in re.split(r"[/.]", path.lower()) if part}
+    if stems & method_stems or any(w.startswith(_SEARCH_WORDS) for w in words):
+        return False
+    return any(w.startswith(_FINAL_WORDS) for w in words)
 
 
 def time_logged(facts: Facts) -> Finding:
@@ -43,7 +44,7 @@ def time_logged(facts: Facts) -> Finding:
     timed = in_files(facts.timing_code, files)
     stems = {Path(f).stem.lower() for f in files}
     timed_logs = [g for g in facts.logs if g.elapsed_seconds is not None]
-    logs = [g for g in timed_logs if _is_search_log(g.path, stems)]
+    logs = [g for g in timed_logs if not _is_final_training_log(g.path, stems)]
     if timed or logs:
         where = names(dict.fromkeys([t.path for t in timed] + [g.path for g in logs]))
         return yes(
