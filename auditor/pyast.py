@@ -14,7 +14,7 @@ import re
 import tokenize
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from auditor.facts import ReadMode, clip_snippet
@@ -33,15 +33,38 @@ class CallSite:
     args_text: str = ""  # source text of the arguments (always set in the token fallback)
 
 
+Loop = tuple[int, int, bool]  # first line, last line, True for a comprehension
+Handler = tuple[str | None, ...] | None  # names an `except` catches; None: a bare `except:`
+
+
 @dataclass(frozen=True)
 class FunctionInfo:
-    """A function or method defined in the module."""
+    """A function or method defined in the module, with what the probes read of its body.
+
+    NOTE: `node` is dropped (None) once the repository has indexed the module, so that its
+    tree can be freed; the other fields keep what the probes need of the body.
+    """
 
     name: str  # dotted within the module: main, Trainer.train
     line: int
     end_line: int
     node: ast.FunctionDef | ast.AsyncFunctionDef | None
     params: tuple[str, ...] = ()
+    args: ast.arguments | None = None  # parameters with their defaults and annotations
+    decorators: tuple[str | None, ...] = ()  # qualified names (`@hydra.main(...)`: hydra.main)
+    loops: tuple[Loop, ...] = ()  # loops and comprehensions anywhere in it (nested defs too)
+    returns_value: bool = False  # a `return <value>` anywhere in it (nested defs too)
+    after_terminal: tuple[tuple[int, int], ...] = ()  # statements after a return/raise/...
+
+
+@dataclass(frozen=True)
+class ClassInfo:
+    """A class defined at module level or one block down (in a def, an `if`, a `try`)."""
+
+    name: str
+    line: int
+    bases: tuple[str, ...]  # qualified names of the bases that have one
+    place: str  # "module", "def", "if" or "try": the block that holds it
 
 
 @dataclass
@@ -59,6 +82,9 @@ class PyModule:
     functions: dict[str, FunctionInfo] = field(default_factory=dict)
     classes: dict[str, int] = field(default_factory=dict)  # class name -> line
     assigns: list[tuple[str, ast.expr, int, str | None]] = field(default_factory=list)
+    class_list: list[ClassInfo] = field(default_factory=list)  # in source order
+    tries: list[tuple[int, int, tuple[Handler, ...]]] = field(default_factory=list)  # body span
+    parsed: bool = False  # whether the source (maybe repaired) parsed into a tree
     docstring_lines: set[int] = field(default_factory=set)
     dead_lines: set[int] = field(default_factory=set)  # under `if False:` / `if 0:`
     main_guard_lines: tuple[int, int] | None = None  # the `if __name__ == "__main__":` block
@@ -125,6 +151,15 @@ class PyModule:
         """False for lines inside docstrings or `if False:` blocks."""
         return line not in self.docstring_lines and line not in self.dead_lines
 
+    def release_tree(self) -> None:
+        """Drop the tree and the function nodes; the index keeps what the probes read.
+
+        NOTE: a large repository's trees are most of an audit's memory; calls and assigned
+        values keep only their own small subtrees.
+        """
+        self.tree = None
+        self.functions = {k: replace(f, node=None) for k, f in self.functions.items()}
+
 
 # ----------------------------------------------------------------------------- Python 2 repair
 
@@ -179,7 +214,12 @@ _SKIPPED_FIELDS = frozenset((
 # Nodes without children worth a visit (`Constant.value` and `MatchSingleton.value` hold plain
 # Python values); None, str and int appear in lists (`Dict.keys`, `Global.names`).
 _NO_CHILDREN = (ast.Constant, ast.MatchSingleton)
-_COLLECTED = (ast.Call, ast.Assign, ast.AnnAssign, *_DEFS, ast.Import, ast.ImportFrom, ast.If)
+_LOOPS = (ast.For, ast.AsyncFor, ast.While)
+_COMPREHENSIONS = (ast.ListComp, ast.GeneratorExp, ast.SetComp, ast.DictComp)
+_COLLECTED = (
+    *(ast.Call, ast.Assign, ast.AnnAssign, *_DEFS, ast.Import, ast.ImportFrom, ast.If),
+    *(*_LOOPS, *_COMPREHENSIONS, ast.Return, ast.Try, ast.TryStar),
+)
 _CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
@@ -215,7 +255,12 @@ def _index(module: PyModule, tree: ast.Module) -> None:
     defs: list[ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef] = []
     imports: list[ast.Import | ast.ImportFrom] = []
     ifs: list[ast.If] = []
-    buckets: dict[type, list[Any]] = {ast.Call: calls, ast.If: ifs}
+    loops: list[ast.expr | ast.stmt] = []
+    returns: list[ast.Return] = []
+    tries: list[ast.Try | ast.TryStar] = []
+    buckets: dict[type, list[Any]] = {ast.Call: calls, ast.If: ifs, ast.Return: returns}
+    buckets.update(dict.fromkeys((*_LOOPS, *_COMPREHENSIONS), loops))
+    buckets.update(dict.fromkeys((ast.Try, ast.TryStar), tries))
     buckets.update(dict.fromkeys((ast.Assign, ast.AnnAssign), assigns))
     buckets.update(dict.fromkeys(_DEFS, defs))
     buckets.update(dict.fromkeys((ast.Import, ast.ImportFrom), imports))
@@ -244,7 +289,9 @@ def _index(module: PyModule, tree: ast.Module) -> None:
         _note_import(module, imp)  # source order: a later import of a name wins
     for branch in sorted(ifs, key=lambda n: n.lineno):
         _note_if(module, branch)
-    scope_of = _scopes(module, defs)
+    _note_classes(module, tree)
+    _note_tries(module, tries)
+    scope_of = _scopes(module, defs, _Body(loops, returns))
     for call in calls:
         qual = module.qualname(call.func)
         if qual is not None:
@@ -260,8 +307,70 @@ def _index(module: PyModule, tree: ast.Module) -> None:
     module.assigns.sort(key=lambda a: a[2])
 
 
+class _Body:
+    """Loops and `return <value>`s of a module by position, to give each function its own."""
+
+    def __init__(self, loops: list[Any], returns: list[ast.Return]) -> None:
+        loops.sort(key=_start)
+        self.loops = loops
+        self.loop_starts = [_start(n) for n in loops]
+        self.returns = sorted(_start(n) for n in returns if n.value is not None)
+
+    def of(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[tuple[Loop, ...], bool]:
+        """The loops in a function's subtree and whether it returns a value.
+
+        NOTE: a node's subtree is exactly the nodes that start within its span; the span of a
+        decorated function starts at its first decorator.
+        """
+        first = min([_start(d) for d in node.decorator_list] + [_start(node)])
+        last = (node.end_lineno or node.lineno, node.end_col_offset or 0)
+        at = bisect.bisect_left(self.loop_starts, first)
+        found: list[Loop] = []
+        while at < len(self.loops) and self.loop_starts[at] <= last:
+            loop = self.loops[at]
+            end = getattr(loop, "end_lineno", None) or loop.lineno
+            found.append((loop.lineno, end, isinstance(loop, _COMPREHENSIONS)))
+            at += 1
+        index = bisect.bisect_left(self.returns, first)
+        returns = index < len(self.returns) and self.returns[index] <= last
+        return tuple(found), returns
+
+
+_TERMINAL = (ast.Return, ast.Raise, ast.Continue, ast.Break)
+_NO_DESCENT = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+def _after_terminal(body: list[ast.stmt]) -> tuple[tuple[int, int], ...]:
+    """Line spans of statements that follow a return/raise/continue/break in the same block
+    (nested functions and classes are their own)."""
+    dead: list[tuple[int, int]] = []
+    stack = [body]
+    while stack:
+        block = stack.pop()
+        ended = False
+        for stmt in block:
+            if ended:
+                dead.append((stmt.lineno, stmt.end_lineno or stmt.lineno))
+                continue
+            ended = isinstance(stmt, _TERMINAL)
+            if isinstance(stmt, _NO_DESCENT):
+                continue
+            for name in ("body", "orelse", "finalbody"):
+                inner = getattr(stmt, name, None)
+                if isinstance(inner, list):
+                    stack.append(inner)
+            stack.extend(h.body for h in getattr(stmt, "handlers", []))
+    return tuple(dead)
+
+
+def _start(node: Any) -> tuple[int, int]:
+    return node.lineno, node.col_offset
+
+
 def _scopes(
-    module: PyModule, defs: list[ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef]
+    module: PyModule,
+    defs: list[ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef],
+    body: _Body,
 ) -> Callable[[int], str | None]:
     """Register functions with dotted names; return line -> innermost enclosing function."""
     defs.sort(key=lambda d: (d.lineno, -(d.end_lineno or d.lineno)))
@@ -276,9 +385,16 @@ def _scopes(
         if isinstance(node, _FUNCS):
             args = node.args
             params = tuple(a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs])
-            module.functions.setdefault(
-                dotted, FunctionInfo(dotted, node.lineno, end, node, params)
-            )
+            if dotted not in module.functions:
+                decorators = tuple(
+                    module.qualname(d.func if isinstance(d, ast.Call) else d)
+                    for d in node.decorator_list
+                )
+                loops, returns = body.of(node)
+                module.functions[dotted] = FunctionInfo(
+                    *(dotted, node.lineno, end, node, params, args, decorators, loops, returns),
+                    after_terminal=_after_terminal(node.body),
+                )
             spans.append((node.lineno, end, dotted))
         else:
             module.classes.setdefault(node.name, node.lineno)
@@ -296,6 +412,43 @@ def _scopes(
         return None
 
     return scope_of
+
+
+_CLASS_PLACES: dict[type, str] = {ast.FunctionDef: "def", ast.If: "if", ast.Try: "try"}
+
+
+def _note_classes(module: PyModule, tree: ast.Module) -> None:
+    """Classes at module level and one block down, in source order (no tree walk)."""
+    for node in tree.body:
+        place = _CLASS_PLACES.get(node.__class__)
+        inner = node.body if isinstance(node, (ast.FunctionDef, ast.If, ast.Try)) else [node]
+        for klass in inner:
+            if isinstance(klass, ast.ClassDef):
+                bases = tuple(q for b in klass.bases if (q := module.qualname(b)) is not None)
+                module.class_list.append(
+                    ClassInfo(klass.name, klass.lineno, bases, place or "module")
+                )
+
+
+def _note_tries(module: PyModule, tries: list[ast.Try | ast.TryStar]) -> None:
+    """Body spans of `try:` blocks with the names each handler catches."""
+    for node in tries:
+        if not node.body:
+            continue
+        handlers: list[Handler] = []
+        for handler in node.handlers:
+            if handler.type is None:
+                handlers.append(None)
+                continue
+            kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+            handlers.append(
+                tuple(
+                    k.attr if isinstance(k, ast.Attribute) else getattr(k, "id", None)
+                    for k in kinds
+                )
+            )
+        end = node.body[-1].end_lineno or node.body[-1].lineno
+        module.tries.append((node.body[0].lineno, end, tuple(handlers)))
 
 
 def _note_import(module: PyModule, node: ast.Import | ast.ImportFrom) -> None:
@@ -446,6 +599,7 @@ def parse_module(path: str, source: str) -> PyModule:
             module.error = "too deeply nested to parse"
             break
         module.mode, module.tree, module.source, module._lines = mode, tree, text, None
+        module.parsed = True
         try:
             _index(module, tree)
         except RecursionError:  # ast.unparse of absurd expressions

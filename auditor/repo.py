@@ -72,6 +72,7 @@ class Repo:
             for entry in self.files(FileKind.PYTHON, FileKind.NOTEBOOK):
                 module = self._load_module(entry)
                 if module is not None:
+                    module.release_tree()
                     self._modules[entry.path] = module
         return self._modules
 

@@ -73,7 +73,7 @@ class BaselineScan:
         self._docs()
 
     def _names(self, code: Code) -> None:
-        defs = [(n.name, n.lineno) for n in code.class_nodes]
+        defs = [(n.name, n.line) for n in code.class_nodes]
         defs += [(dotted, f.line) for dotted, f in code.module.functions.items()]
         for name, line in defs:
             if _RANDOM_SEARCH_NAME_RE.match(last(name)):
@@ -88,7 +88,7 @@ class BaselineScan:
     def _call_sites(self, code: Code, distinct: set[str]) -> None:
         local = self.samplers.get(code.path, set())
         for dotted, info in code.module.functions.items():
-            if dotted in local or info.node is None:
+            if dotted in local:
                 continue
             hits = [
                 c
@@ -100,7 +100,7 @@ class BaselineScan:
             if not hits:
                 continue
             body = code.body_text(dotted)
-            ranges = _loop_ranges(info.node)
+            ranges = info.loops
             call = hits[0]
             in_loop = any(start <= call.line <= end for start, end, _ in ranges)
             if in_loop and _BEST_RE.search(body) and not _EVOLUTION_RE.search(body):
@@ -124,9 +124,9 @@ class BaselineScan:
     def _inline_search(self, code: Code, dotted: str) -> None:
         """A sampler that loops over architectures itself (ops drawn per edge), keeping the best."""
         info = code.module.functions[dotted]
-        if info.node is None or not _BEST_RE.search(code.body_text(dotted)):
+        if not _BEST_RE.search(code.body_text(dotted)):
             return
-        ranges = _loop_ranges(info.node)
+        ranges = info.loops
         for call in _op_choices(code, dotted):
             around = [r for r in ranges if r[0] <= call.line <= r[1]]
             levels = sum(1 for r in around if not r[2]) + (1 if any(r[2] for r in around) else 0)
@@ -188,13 +188,3 @@ def _samplers(code: Code) -> set[str]:
         if _SAMPLER_NAME_RE.match(last(dotted)) or _op_choices(code, dotted):
             found.add(dotted)
     return found
-
-
-def _loop_ranges(node: ast.AST) -> list[tuple[int, int, bool]]:
-    """Line ranges of loops in one function (True for comprehensions)."""
-    out: list[tuple[int, int, bool]] = []
-    for child in ast.walk(node):
-        if isinstance(child, (*_LOOPS, *_COMPREHENSIONS)):
-            end = getattr(child, "end_lineno", None) or child.lineno
-            out.append((child.lineno, end, isinstance(child, _COMPREHENSIONS)))
-    return out

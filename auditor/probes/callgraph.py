@@ -122,7 +122,7 @@ class CallGraph:
             inside = (name, f"{name}.")
             return all(k[0] == key[0] and (k[1] or "").startswith(inside) for k, _ in callers)
         info = module.functions.get(name)
-        return not callers and info is not None and bool(info.node and info.node.decorator_list)
+        return not callers and info is not None and bool(info.decorators)
 
     def _resolve(self, module: PyModule, name: str, scope: str | None) -> Symbol | None:
         if not self.symbols.may_be_repo(module, name):
@@ -188,8 +188,8 @@ class CallGraph:
             parent = dotted.rpartition(".")[0]
             if parent in module.functions:  # closures run when their maker returns or passes them
                 self._callers[(path, dotted)].append(((path, parent), None))
-            if info.node is not None:  # `def f(seed_fn=default_seed_fn)`
-                defaults = [*info.node.args.defaults, *info.node.args.kw_defaults]
+            if info.args is not None:  # `def f(seed_fn=default_seed_fn)`
+                defaults = [*info.args.defaults, *info.args.kw_defaults]
                 values = [d for d in defaults if d is not None]
                 self._add_references(module, (path, dotted), values, parent or None, False)
 

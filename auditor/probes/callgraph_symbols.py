@@ -7,12 +7,11 @@ classes. Every answer is cached: the graph asks the same questions thousands of 
 
 from __future__ import annotations
 
-import ast
 from collections import defaultdict
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
-from auditor.pyast import PyModule
+from auditor.pyast import ClassInfo, PyModule
 
 if TYPE_CHECKING:
     from auditor.repo import ImportResolver
@@ -40,7 +39,7 @@ class SymbolTable:
         self._resolve_import = imports.resolve
         self._symbols: dict[tuple[str, str, str | None], Symbol | None] = {}
         self._methods: dict[str, dict[str, list[str]]] = {}
-        self._bases: dict[str, dict[str, list[ast.expr]]] = {}
+        self._bases: dict[str, dict[str, tuple[str, ...]]] = {}
         self._heads: dict[str, frozenset[str]] = {}
         self._short: dict[str, frozenset[str]] = {}
         self._stars: dict[str, bool] = {}
@@ -181,29 +180,25 @@ class SymbolTable:
         if path not in self._bases:
             self._bases[path] = {n.name: n.bases for n in class_defs(module)}
         out: list[Symbol] = []
-        for base in self._bases[path].get(klass, []):
-            name = module.qualname(base)
+        for name in self._bases[path].get(klass, ()):
             found = self.symbol(module, name, None) if name else None
             if found and found != (path, klass):
                 out.append(found)
         return out
 
 
-def class_defs(module: PyModule) -> list[ast.ClassDef]:
-    """Classes at top level, or one block down (in a function, an `if`): no full tree walk."""
-    out: list[ast.ClassDef] = []
-    for node in module.tree.body if module.tree else []:
-        inner = node.body if isinstance(node, (ast.FunctionDef, ast.If)) else [node]
-        out.extend(n for n in inner if isinstance(n, ast.ClassDef))
-    return out
+_DEF_PLACES = frozenset({"module", "def", "if"})
+
+
+def class_defs(module: PyModule) -> list[ClassInfo]:
+    """Classes at top level, or one block down (in a function, an `if`)."""
+    return [c for c in module.class_list if c.place in _DEF_PLACES]
 
 
 def unittest_classes(module: PyModule) -> list[str]:
     """unittest classes: the test runner, not the code, calls their methods."""
-    body = module.tree.body if module.tree else []
     return [
-        node.name
-        for node in body
-        if isinstance(node, ast.ClassDef)
-        and any((module.qualname(b) or "").endswith("TestCase") for b in node.bases)
+        c.name
+        for c in module.class_list
+        if c.place == "module" and any(b.endswith("TestCase") for b in c.bases)
     ]

@@ -19,7 +19,7 @@ def setup_py(path: str, module: PyModule) -> list[Dependency]:
     A name is followed to a module-level assignment of a literal list (or a sum of lists) in
     the same file; anything computed (read from a file, a loop) is left to the files it reads.
     """
-    if module.tree is None:
+    if not module.parsed:
         return []
     out: list[Dependency] = []
     for call in module.calls:

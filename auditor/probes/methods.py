@@ -235,7 +235,7 @@ class MethodScan:
 
     def _classes(self, code: Code) -> None:
         for node in code.class_nodes:
-            name, line = node.name, node.lineno
+            name, line = node.name, node.line
             bases = code.bases(node)
             if (
                 "SearchSpace" in name

@@ -279,7 +279,7 @@ class ProtocolScan:
             if any(
                 last(b) in {"Dataset", "VisionDataset", "IterableDataset"} for b in code.bases(node)
             ):
-                self.data.append(DataHit(code, node.lineno, "dataset", node.name))
+                self.data.append(DataHit(code, node.line, "dataset", node.name))
 
     def _patterns(self, code: Code) -> None:
         for line, match in code.matches(_ENV_RE, _ENV_ANCHORS):

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from auditor.facts import CodeSignal, Located
-from auditor.pyast import CallSite, PyModule
+from auditor.pyast import CallSite, ClassInfo, PyModule
 
 MAX_PER_KIND = 300
 
@@ -69,18 +69,9 @@ class Code:
         return "\n".join(self.module.lines[info.line - 1 : info.end_line])[:limit]
 
     @cached_property
-    def class_nodes(self) -> list[ast.ClassDef]:
+    def class_nodes(self) -> list[ClassInfo]:
         """Class definitions at module level and one level inside `if`/`try` blocks."""
-        tree = self.module.tree
-        if tree is None:
-            return []
-        out: list[ast.ClassDef] = []
-        for node in tree.body:
-            if isinstance(node, ast.ClassDef):
-                out.append(node)
-            elif isinstance(node, (ast.If, ast.Try)):
-                out.extend(n for n in node.body if isinstance(n, ast.ClassDef))
-        return out
+        return [c for c in self.module.class_list if c.place != "def"]
 
     def scope_at(self, line: int) -> str | None:
         """The innermost function (dotted) containing a source line."""
@@ -123,9 +114,9 @@ class Code:
     def _lower(self) -> str:
         return self.module.source.lower()
 
-    def bases(self, node: ast.ClassDef) -> list[str]:
+    def bases(self, node: ClassInfo) -> list[str]:
         """Qualified names of a class's bases."""
-        return [q for b in node.bases if (q := self.module.qualname(b)) is not None]
+        return list(node.bases)
 
     def text(self, node: ast.AST) -> str:
         """Source text of a node (clipped)."""

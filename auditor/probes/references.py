@@ -12,13 +12,12 @@ and never reported; so are imports in `if False:` blocks and files read only as 
 
 from __future__ import annotations
 
-import ast
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from auditor.facts import BrokenReference, Facts, ReadMode
 from auditor.probes.import_names import external_names
-from auditor.pyast import PyModule
+from auditor.pyast import Handler, PyModule
 from auditor.repo import Repo
 
 MAX_BROKEN = 500
@@ -41,16 +40,14 @@ def run(repo: Repo, facts: Facts) -> None:
             )
     index = LocalIndex.build(repo, [d.name for d in facts.dependencies])
     for module in repo.modules.values():
-        if module.mode is not ReadMode.TOKENS and module.tree is not None:
-            _import_refs(index, repo, module, module.tree, found)
+        if module.mode is not ReadMode.TOKENS and module.parsed:
+            _import_refs(index, repo, module, found)
 
 
-def _import_refs(
-    index: LocalIndex, repo: Repo, module: PyModule, tree: ast.Module, found: _Found
-) -> None:
-    """Missing-module imports of one file; the Try walk happens only when there are some."""
+def _import_refs(index: LocalIndex, repo: Repo, module: PyModule, found: _Found) -> None:
+    """Missing-module imports of one file; guarded lines are gathered only when there are some."""
     candidates = missing_imports(index, repo, module)
-    guarded = guarded_lines(tree) if candidates else set()
+    guarded = guarded_lines(module) if candidates else set()
     for target, line in candidates:
         if line not in guarded and module.is_live(line):
             found.add(
@@ -161,27 +158,15 @@ def _has_local_bare_import(index: LocalIndex, repo: Repo, module: PyModule) -> b
     return False
 
 
-def guarded_lines(tree: ast.Module) -> set[int]:
+def guarded_lines(module: PyModule) -> set[int]:
     """Lines inside `try:` bodies whose handlers catch ImportError (or broader)."""
     lines: set[int] = set()
-    for node in ast.walk(tree):
-        if (
-            isinstance(node, (ast.Try, ast.TryStar))
-            and node.body
-            and any(_catches_import_error(h) for h in node.handlers)
-        ):
-            end = node.body[-1].end_lineno or node.body[-1].lineno
-            lines.update(range(node.body[0].lineno, end + 1))
+    for start, end, handlers in module.tries:
+        if any(_catches_import_error(h) for h in handlers):
+            lines.update(range(start, end + 1))
     return lines
 
 
-def _catches_import_error(handler: ast.ExceptHandler) -> bool:
+def _catches_import_error(handler: Handler) -> bool:
     """Whether a handler would catch a failed import (bare, ImportError or broader)."""
-    if handler.type is None:
-        return True
-    types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
-    for kind in types:
-        name = kind.attr if isinstance(kind, ast.Attribute) else getattr(kind, "id", None)
-        if name in _IMPORT_ERRORS:
-            return True
-    return False
+    return handler is None or any(name in _IMPORT_ERRORS for name in handler)

@@ -72,7 +72,7 @@ def scan(repo: Repo, returns_nothing: ReturnsNothing) -> DeterminismScan:
     """Every determinism setting in the repository's Python code and scripts."""
     out = DeterminismScan()
     for module in repo.modules.values():
-        if module.tree is not None:
+        if module.parsed:
             _assigns(module, out)
             _calls(module, out, returns_nothing)
         else:

@@ -16,7 +16,6 @@ from auditor.repo import Repo
 
 _MAIN_GUARD_RE = re.compile(r"""^if\s+__name__\s*==\s*['"]__main__['"]\s*:""", re.M)
 _SCRIPT_CALLS = (".parse_args", ".parse_known_args", "absl.app.run", "fire.Fire")
-_TERMINAL = (ast.Return, ast.Raise, ast.Continue, ast.Break)
 _DOC_CALL_RE = re.compile(r"([A-Za-z_][\w.]*)\s*\(([^()\n]*)\)")
 _DOC_ALIASES = {"np": "numpy", "tf": "tensorflow", "pl": "pytorch_lightning", "L": "lightning"}
 
@@ -34,7 +33,7 @@ def entry_paths(repo: Repo, facts: Facts, graph: CallGraph) -> frozenset[str]:
 def _looks_runnable(path: str, module: PyModule, graph: CallGraph) -> bool:
     if module.main_guard_lines or path.endswith(".ipynb"):
         return True
-    if module.tree is None and _MAIN_GUARD_RE.search(module.source):
+    if not module.parsed and _MAIN_GUARD_RE.search(module.source):
         return True
     top = [c for c in module.calls if c.scope is None and c.line not in module.dead_lines]
     if any(c.name.endswith(_SCRIPT_CALLS) for c in top):
@@ -51,15 +50,13 @@ def returns_nothing(
     symbol = graph.symbol(module, name, scope)
     target = repo.module(symbol[0]) if symbol else None
     info = target.functions.get(symbol[1]) if target and symbol else None
-    if info is None or info.node is None:
-        return False
-    return not any(isinstance(n, ast.Return) and n.value is not None for n in ast.walk(info.node))
+    return info is not None and not info.returns_value
 
 
 def bound_argument(info: FunctionInfo, param: str, call: ast.Call) -> tuple[ast.expr | None, str]:
     """The expression bound to `param` by `call`: ("caller"), its default ("default"), or none."""
-    assert info.node is not None
-    args = info.node.args
+    assert info.args is not None
+    args = info.args
     full = [a.arg for a in [*args.posonlyargs, *args.args]]
     positional = full[1:] if full and full[0] in {"self", "cls"} and "." in info.name else full
     for keyword in call.keywords:
@@ -76,28 +73,6 @@ def bound_argument(info: FunctionInfo, param: str, call: ast.Call) -> tuple[ast.
     defaults = dict(zip(full[len(full) - len(args.defaults) :], args.defaults, strict=True))
     defaults.update({a.arg: d for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True) if d})
     return (defaults[param], "default") if param in defaults else (None, "unknown")
-
-
-def lines_after_terminal(body: list[ast.stmt]) -> set[int]:
-    """Lines of statements that follow a return/raise/continue/break in the same block."""
-    dead: set[int] = set()
-    stack = [body]
-    while stack:
-        block = stack.pop()
-        ended = False
-        for stmt in block:
-            if ended:
-                dead.update(range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1))
-                continue
-            ended = isinstance(stmt, _TERMINAL)
-            for name in ("body", "orelse", "finalbody"):
-                inner = getattr(stmt, name, None)
-                if isinstance(inner, list) and not isinstance(
-                    stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
-                ):
-                    stack.append(inner)
-            stack.extend(h.body for h in getattr(stmt, "handlers", []))
-    return dead
 
 
 def enclosing_function(module: PyModule, line: int) -> str | None:

@@ -22,7 +22,7 @@ from auditor.probes.seed_apis import (
     source_text,
 )
 from auditor.probes.seed_flags import FlagIndex
-from auditor.pyast import PyModule
+from auditor.pyast import FunctionInfo, PyModule
 
 _CLI_CALL_SUFFIXES = ("parse_args", "parse_known_args", "FLAGS")
 CLI_NAMES = frozenset(
@@ -231,8 +231,8 @@ class SourceResolver:
                 return kind
         short = name.rsplit(".", 1)[-1]
         info = module.functions.get(scope) if scope else None
-        if info is not None and info.node is not None and short in info.params:
-            kind = _param_kind(module, info.node, short)
+        if info is not None and info.args is not None and short in info.params:
+            kind = _param_kind(info, info.args, short)
             if kind is not None:
                 return kind
         if short in CLI_NAMES:
@@ -342,16 +342,11 @@ def _producer_kind(module: PyModule, value: ast.expr) -> SeedSourceKind | None:
     return None
 
 
-def _param_kind(
-    module: PyModule, node: ast.FunctionDef | ast.AsyncFunctionDef, param: str
-) -> SeedSourceKind | None:
+def _param_kind(info: FunctionInfo, args: ast.arguments, param: str) -> SeedSourceKind | None:
     """`def main(cfg: DictConfig)` under `@hydra.main`, or `args: argparse.Namespace`."""
-    decorators = {
-        module.qualname(d.func if isinstance(d, ast.Call) else d) for d in node.decorator_list
-    }
-    if "hydra.main" in decorators:
+    if "hydra.main" in info.decorators:
         return SeedSourceKind.CONFIG_KEY
-    for arg in [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]:
+    for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs]:
         if arg.arg == param and arg.annotation is not None:
             text = ast.unparse(arg.annotation)
             if "Namespace" in text:

@@ -39,7 +39,6 @@ from auditor.probes.seed_flow import (
     bound_argument,
     docstring_seed_calls,
     entry_paths,
-    lines_after_terminal,
     returns_nothing,
 )
 from auditor.probes.seed_sources import SourceResolver
@@ -277,7 +276,7 @@ class _SeedProbe:
         """The source of the argument that `call` passes for `param` of `func`."""
         callee, caller = self.repo.module(func[0]), self.repo.module(caller_path)
         info = callee.functions.get(func[1] or "") if callee else None
-        if caller is None or callee is None or info is None or info.node is None:
+        if caller is None or callee is None or info is None or info.args is None:
             return SeedSource(kind=SeedSourceKind.UNKNOWN, detail=param)
         if call.node is None:
             return self.sources.classify_text(caller, first_argument_text(call.args_text))
@@ -336,7 +335,8 @@ class _SeedProbe:
         """Lines after a return/raise/continue/break in the same block of this function."""
         if key not in self._dead:
             info = module.functions.get(key[1] or "")
-            self._dead[key] = lines_after_terminal(info.node.body) if info and info.node else set()
+            spans = info.after_terminal if info else ()
+            self._dead[key] = {n for start, end in spans for n in range(start, end + 1)}
         return self._dead[key]
 
     def _returns_nothing(self, module: PyModule, name: str, scope: str | None) -> bool:
