@@ -14,7 +14,7 @@ import re
 import tokenize
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from auditor.facts import ReadMode, clip_snippet
@@ -158,7 +158,9 @@ class PyModule:
         values keep only their own small subtrees.
         """
         self.tree = None
-        self.functions = {k: replace(f, node=None) for k, f in self.functions.items()}
+        for info in self.functions.values():
+            # NOTE: in place (4x faster than dataclasses.replace): nothing else holds the info yet
+            object.__setattr__(info, "node", None)
 
 
 # ----------------------------------------------------------------------------- Python 2 repair
@@ -337,7 +339,13 @@ class _Body:
 
 
 _TERMINAL = (ast.Return, ast.Raise, ast.Continue, ast.Break)
-_NO_DESCENT = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+_BLOCK_STMTS: tuple[type[ast.stmt], ...] = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.With)
+_BLOCK_STMTS += (ast.AsyncWith, ast.Try, ast.TryStar)
+# Statement blocks to descend into, by statement class (not into nested defs or `match` cases).
+_BLOCKS: dict[type, tuple[str, ...]] = {
+    cls: tuple(f for f in ("body", "orelse", "finalbody", "handlers") if f in cls._fields)
+    for cls in _BLOCK_STMTS
+}
 
 
 def _after_terminal(body: list[ast.stmt]) -> tuple[tuple[int, int], ...]:
@@ -353,13 +361,11 @@ def _after_terminal(body: list[ast.stmt]) -> tuple[tuple[int, int], ...]:
                 dead.append((stmt.lineno, stmt.end_lineno or stmt.lineno))
                 continue
             ended = isinstance(stmt, _TERMINAL)
-            if isinstance(stmt, _NO_DESCENT):
-                continue
-            for name in ("body", "orelse", "finalbody"):
-                inner = getattr(stmt, name, None)
-                if isinstance(inner, list):
-                    stack.append(inner)
-            stack.extend(h.body for h in getattr(stmt, "handlers", []))
+            for name in _BLOCKS.get(stmt.__class__, ()):
+                if name == "handlers":
+                    stack.extend(h.body for h in stmt.handlers)  # type: ignore[attr-defined]
+                else:
+                    stack.append(getattr(stmt, name))
     return tuple(dead)
 
 
