@@ -155,7 +155,23 @@ LOADER_SUFFIXES = (
 
 
 def seed_api(name: str) -> tuple[str, Library] | None:
-    """The seeding API called by `name` (a qualified call name), as (canonical name, library)."""
+    """The seeding API called by `name` (a qualified call name), as (canonical name, library).
+
+    NOTE: cached: probes ask for every call of the repository, and names repeat (5x on NASLib).
+    """
+    if name in _SEED_API_CACHE:
+        return _SEED_API_CACHE[name]
+    found = _seed_api(name)
+    if len(_SEED_API_CACHE) < _SEED_API_CACHE_SIZE:
+        _SEED_API_CACHE[name] = found
+    return found
+
+
+_SEED_API_CACHE: dict[str, tuple[str, Library] | None] = {}
+_SEED_API_CACHE_SIZE = 100_000
+
+
+def _seed_api(name: str) -> tuple[str, Library] | None:
     name = name.replace("()", "")
     if name in _EXACT:
         return name, _EXACT[name]
