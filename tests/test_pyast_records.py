@@ -1,0 +1,145 @@
+"""The compact records kept after a module's tree is freed must say what a walk of the tree
+says: the probes read them instead of the function and class nodes."""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from auditor.pyast import PyModule, parse_module
+
+_LOOPS = (ast.For, ast.AsyncFor, ast.While)
+_COMPREHENSIONS = (ast.ListComp, ast.GeneratorExp, ast.SetComp, ast.DictComp)
+_TERMINAL = (ast.Return, ast.Raise, ast.Continue, ast.Break)
+
+SOURCE = """
+import unittest
+
+@deco([x for x in range(3)])
+def outer(a, b=[i for i in y]):
+    def inner():
+        return 1
+    for k in a:
+        if k:
+            continue
+            dead_in_loop()
+    while a:
+        break
+    return
+    after_return()
+
+class Case(unittest.TestCase):
+    def test(self):
+        try:
+            import missing
+        except (ImportError, ValueError):
+            pass
+        raise SystemExit
+        print("gone")
+
+if True:
+    class InIf(Case):
+        pass
+try:
+    class InTry:
+        pass
+except Exception:
+    pass
+
+def maker():
+    class InDef(object):
+        pass
+    return InDef
+"""
+
+
+def _reference_loops(node: ast.AST) -> set[tuple[int, int, bool]]:
+    return {
+        (n.lineno, getattr(n, "end_lineno", None) or n.lineno, isinstance(n, _COMPREHENSIONS))
+        for n in ast.walk(node)
+        if isinstance(n, (*_LOOPS, *_COMPREHENSIONS))
+    }
+
+
+def _reference_dead(body: list[ast.stmt]) -> set[int]:
+    """Lines after a terminal statement, block by block (recursive, unlike the index)."""
+    dead: set[int] = set()
+    terminated = False
+    for stmt in body:
+        if terminated:
+            dead |= set(range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1))
+            continue
+        terminated = isinstance(stmt, _TERMINAL)
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        blocks = [getattr(stmt, name, None) for name in ("body", "orelse", "finalbody")]
+        blocks += [h.body for h in getattr(stmt, "handlers", [])]
+        for block in blocks:
+            if isinstance(block, list):
+                dead |= _reference_dead(block)
+    return dead
+
+
+def _check_functions(module: PyModule) -> None:
+    for info in module.functions.values():
+        node = info.node
+        assert node is not None
+        assert set(info.loops) == _reference_loops(node), info.name
+        returns = any(isinstance(n, ast.Return) and n.value is not None for n in ast.walk(node))
+        assert info.returns_value == returns, info.name
+        dead = {n for start, end in info.after_terminal for n in range(start, end + 1)}
+        assert dead == _reference_dead(node.body), info.name
+        assert info.args is node.args
+        expected = tuple(
+            module.qualname(d.func if isinstance(d, ast.Call) else d) for d in node.decorator_list
+        )
+        assert info.decorators == expected
+
+
+def test_function_records_match_a_walk_of_the_function() -> None:
+    module = parse_module("m.py", textwrap.dedent(SOURCE))
+    _check_functions(module)
+    outer = module.functions["outer"]
+    assert (4, 4, True) in outer.loops  # in the decorator
+    assert outer.returns_value  # through the nested `inner`
+    assert not module.functions["Case.test"].returns_value
+
+
+def test_classes_and_try_blocks_are_recorded_where_the_probes_look() -> None:
+    module = parse_module("m.py", textwrap.dedent(SOURCE))
+    places = [(c.name, c.place, c.bases) for c in module.class_list]
+    assert places == [
+        ("Case", "module", ("unittest.TestCase",)),
+        ("InIf", "if", ("Case",)),
+        ("InTry", "try", ()),
+        ("InDef", "def", ("object",)),
+    ]
+    handlers = [h for _, _, hs in module.tries for h in hs]
+    assert ("ImportError", "ValueError") in handlers
+    assert ("Exception",) in handlers
+
+
+def test_release_tree_keeps_the_records() -> None:
+    module = parse_module("m.py", textwrap.dedent(SOURCE))
+
+    def records() -> list[tuple[object, ...]]:
+        return [
+            (f.name, f.args, f.decorators, f.loops, f.returns_value, f.after_terminal)
+            for f in module.functions.values()
+        ]
+
+    before = records()
+    module.release_tree()
+    assert module.tree is None and module.parsed
+    assert all(f.node is None for f in module.functions.values())
+    assert records() == before
+
+
+@pytest.mark.parametrize("package", ["auditor", "tests"])
+def test_function_records_match_on_real_code(package: str) -> None:
+    root = Path(__file__).resolve().parents[1] / package
+    for path in sorted(root.rglob("*.py")):
+        _check_functions(parse_module(str(path), path.read_text(encoding="utf-8")))
