@@ -1,6 +1,8 @@
 """Parse a Python file once and index it: imports, calls with qualified names, functions.
 
-Every Python probe reads this index instead of re-walking the tree. Files that do not parse as
+Every Python probe reads this index instead of re-walking the tree; the repository frees the
+tree once a module is indexed (`PyModule.release_tree`), so what the probes read of function
+bodies, classes and `try` blocks is kept as small records. Files that do not parse as
 Python 3 are first repaired (common Python 2 idioms, `async=True` keywords) with line numbers
 kept; if that fails too, a token-level fallback still finds calls by name.
 """

@@ -66,7 +66,7 @@ class Repo:
     # --------------------------------------------------------------------------- python
     @property
     def modules(self) -> dict[str, PyModule]:
-        """Every Python file and notebook, parsed once, by path."""
+        """Every Python file and notebook, parsed once, by path (trees freed once indexed)."""
         if self._modules is None:
             self._modules = {}
             for entry in self.files(FileKind.PYTHON, FileKind.NOTEBOOK):
