@@ -14,6 +14,7 @@ import textwrap
 from pathlib import Path
 
 from auditor.errors import AuditorError
+from auditor.facts import Role
 from auditor.models import AuditReport, EvidenceKind, Verdict
 from auditor.rerun.recipe import Recipe
 from auditor.selfcheck.config import CONFIG_NAME
@@ -24,6 +25,8 @@ from checklist import Checklist
 MAX_COMMENT = 400  # characters of repository text in one comment
 COMMENT_WIDTH = 96
 MAX_BACKUPS = 1000
+MAX_ENTRY_POINTS = 30
+_ROLE_ORDER = {Role.FINAL_TRAINING: 0, Role.SEARCH: 1, Role.EVALUATION: 2}
 
 _HEADER = """\
 # nas-audit.yaml: the authors' self-check of this repository (nas-audit init wrote it).
@@ -71,14 +74,23 @@ def _comment(prefix: str, text: str) -> list[str]:
 
 
 def _entry_point_lines(report: AuditReport) -> list[str]:
-    points = sorted(report.facts.entry_points, key=lambda e: e.path)
+    """The entry points, final training and search first, tests left out, at most
+    MAX_ENTRY_POINTS (a large repository has a hundred)."""
+    points = [e for e in report.facts.entry_points if Role.TEST not in e.roles]
     if not points:
         return ["# Entry points: none found (no `__main__` block or script that runs a file)."]
+    points.sort(key=lambda e: (min(_ROLE_ORDER.get(r, len(_ROLE_ORDER)) for r in e.roles), e.path))
     lines = ["# Entry points found by the audit (path: roles; run by):"]
-    for point in points:
+    for point in points[:MAX_ENTRY_POINTS]:
         roles = ", ".join(r.value.replace("_", " ") for r in point.roles)
         runners = f"; run by {', '.join(point.invoked_by[:3])}" if point.invoked_by else ""
         lines += _comment("#   ", f"{point.path}: {roles}{runners}")
+    if len(points) > MAX_ENTRY_POINTS:
+        lines += _comment(
+            "#   ",
+            f"… and {len(points) - MAX_ENTRY_POINTS} more (all of them: `nas-audit audit . "
+            "-f json`, facts.entry_points)",
+        )
     return lines
 
 

@@ -130,3 +130,22 @@ def test_init_in_a_read_only_folder(tmp_path: Path) -> None:
     assert done.returncode == 2, done.stderr
     assert done.stderr == f"nas-audit: error: {root}: cannot write here: Read-only file system\n"
     assert not (root / "nas-audit.yaml").exists()
+
+
+def test_entry_points_listed_final_training_first_tests_left_out_and_bounded(
+    tmp_path: Path,
+) -> None:
+    files = {
+        f"tools/tool{k:02d}.py": "if __name__ == '__main__':\n    print(1)\n" for k in range(40)
+    }
+    files["train.py"] = (
+        "import torch\n\ndef main(model, opt, data):\n    for epoch in range(10):\n"
+        "        for x in data:\n            opt.zero_grad()\n            model(x).backward()\n"
+        "            opt.step()\n\nif __name__ == '__main__':\n    main(None, None, [])\n"
+    )
+    files["tests/test_a.py"] = "def test_a():\n    assert True\n"
+    text = init_text(make_repo(tmp_path / "r", files))
+    listed = [line for line in text.splitlines() if line.startswith("#   ") and ".py:" in line]
+    assert listed[0].startswith("#   train.py: final training")
+    assert len(listed) == 30 and not any("tests/test_a.py" in line for line in listed)
+    assert "#   … and 11 more (all of them: `nas-audit audit . -f json`," in text
