@@ -24,15 +24,73 @@ from auditor.facts import ReadMode, clip_snippet
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 
 
-@dataclass(frozen=True)
+Span = tuple[int, int, int, int]  # line, column, end line, end column (UTF-8 byte offsets)
+
+
+@dataclass(frozen=True, slots=True)
 class CallSite:
-    """One call: the qualified name of what is called, where, and in which function."""
+    """One call: the qualified name of what is called, where, and in which function.
+
+    NOTE: once the repository frees the module's tree, only calls whose node a probe reads often
+    keep it (`KEPT_CALLS`); the others find theirs again on demand by re-parsing the source
+    (`node`), so that a large repository's call subtrees need not stay in memory.
+    """
 
     name: str  # resolved through import aliases: np.random.seed -> numpy.random.seed
     line: int
     scope: str | None  # enclosing function, dotted (Class.method); None at module level
-    node: ast.Call | None  # None in the token fallback
+    kept: ast.Call | None  # the node, while held; None in the token fallback or once dropped
     args_text: str = ""  # source text of the arguments (always set in the token fallback)
+    span: Span | None = None  # the call's extent; None in the token fallback
+    refs: tuple[str, ...] = ()  # qualified names passed as arguments: `f(helper, key=g.h)`
+    keywords: tuple[str | None, ...] = ()  # keyword argument names (None for `**kwargs`)
+    source: _Source | None = None  # where to find a dropped node again
+
+    @property
+    def node(self) -> ast.Call | None:
+        """The call's node (None in the token fallback)."""
+        if self.kept is not None or self.source is None or self.span is None:
+            return self.kept
+        return self.source.call(self.span)
+
+
+class _Source:
+    """A parsed source's text, to find a dropped call node again by its span.
+
+    NOTE: holds the text, not the module: a module -> call -> module cycle would keep every
+    module alive until a full garbage collection.
+    """
+
+    __slots__ = ("path", "text")
+
+    def __init__(self, path: str, text: str) -> None:
+        self.path, self.text = path, text
+
+    def call(self, span: Span) -> ast.Call | None:
+        return _reparsed_calls(self.path, self.text).get(span)
+
+
+_REPARSED: dict[tuple[str, str], dict[Span, ast.Call]] = {}
+_REPARSED_MAX = 4  # modules whose re-parsed calls stay cached (the probes read module by module)
+
+
+def _reparsed_calls(path: str, text: str) -> dict[Span, ast.Call]:
+    """Every call node of a source by span, from a fresh parse (a few recent sources cached)."""
+    key = (path, text)
+    found = _REPARSED.pop(key, None)
+    if found is None:
+        found = {}
+        for node in ast.walk(_parse(text, path)):
+            if node.__class__ is ast.Call:
+                found[_span(node)] = node
+        while len(_REPARSED) >= _REPARSED_MAX:
+            del _REPARSED[next(iter(_REPARSED))]
+    _REPARSED[key] = found
+    return found
+
+
+def _span(node: ast.expr) -> Span:
+    return node.lineno, node.col_offset, node.end_lineno or node.lineno, node.end_col_offset or 0
 
 
 Loop = tuple[int, int, bool]  # first line, last line, True for a comprehension
@@ -139,6 +197,11 @@ class PyModule:
         col, end_col = getattr(node, "col_offset", None), getattr(node, "end_col_offset", None)
         if start is None or end is None or col is None or end_col is None:
             return ""
+        return self.segment_at((start, col, end, end_col))
+
+    def segment_at(self, span: Span) -> str:
+        """Source text of a span, clipped (see `segment`)."""
+        start, col, end, end_col = span
         chunk = [ln.encode("utf-8", "surrogateescape") for ln in self.lines[start - 1 : end]]
         if not chunk:
             return ""
@@ -154,15 +217,31 @@ class PyModule:
         return line not in self.docstring_lines and line not in self.dead_lines
 
     def release_tree(self) -> None:
-        """Drop the tree and the function nodes; the index keeps what the probes read.
+        """Drop the tree, the function nodes and the call nodes few probes read; the index
+        keeps what the probes read.
 
-        NOTE: a large repository's trees are most of an audit's memory; calls and assigned
-        values keep only their own small subtrees.
+        NOTE: a large repository's trees are most of an audit's memory; assigned values and
+        the calls in `KEPT_CALLS` keep only their own small subtrees.
         """
         self.tree = None
         for info in self.functions.values():
             # NOTE: in place (4x faster than dataclasses.replace): nothing else holds the info yet
             object.__setattr__(info, "node", None)
+        for call in self.calls:
+            if call.kept is not None and not keeps_node(call.name):
+                object.__setattr__(call, "kept", None)
+
+
+# Calls whose node stays held once the tree is freed, by the last part of the called name: the
+# ones the probes read in every module (argument parsers, seeding, determinism settings, setup).
+# Any other call's node is found again on demand, so this list only trades memory for time.
+KEPT_CALLS = frozenset(("add_argument", "option", "RandomState", "default_rng", "Random"))
+
+
+def keeps_node(name: str) -> bool:
+    """Whether a call's node stays held once its module's tree is freed."""
+    last = name.rpartition(".")[2]
+    return last in KEPT_CALLS or last.startswith("DEFINE") or "seed" in last.lower()
 
 
 # ----------------------------------------------------------------------------- Python 2 repair
@@ -204,6 +283,7 @@ def _parse(source: str, path: str) -> ast.Module:
 # ------------------------------------------------------------------------------------ indexing
 
 _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+_NAMES = (ast.Name, ast.Attribute)  # the values that can name a function
 _FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
 # Fields that never hold a node `_index` collects or a node above one: names and other
@@ -296,10 +376,22 @@ def _index(module: PyModule, tree: ast.Module) -> None:
     _note_classes(module, tree)
     _note_tries(module, tries)
     scope_of = _scopes(module, defs, _Body(loops, returns))
+    source = _Source(module.path, module.source)
+    qualname = module.qualname
     for call in calls:
-        qual = module.qualname(call.func)
+        qual = qualname(call.func)
         if qual is not None:
-            module.calls.append(CallSite(qual, call.lineno, scope_of(call.lineno), call))
+            refs: tuple[str, ...] = ()
+            keywords: tuple[str | None, ...] = ()
+            if call.keywords:
+                keywords = tuple(k.arg for k in call.keywords)
+            if call.args or keywords:
+                values = [*call.args, *(k.value for k in call.keywords)]
+                refs = tuple(q for v in values if v.__class__ in _NAMES and (q := qualname(v)))
+            scope = scope_of(call.lineno)
+            module.calls.append(
+                CallSite(qual, call.lineno, scope, call, "", _span(call), refs, keywords, source)
+            )
     for assign in assigns:
         if assign.value is None:
             continue

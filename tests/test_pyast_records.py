@@ -143,3 +143,30 @@ def test_function_records_match_on_real_code(package: str) -> None:
     root = Path(__file__).resolve().parents[1] / package
     for path in sorted(root.rglob("*.py")):
         _check_functions(parse_module(str(path), path.read_text(encoding="utf-8")))
+
+
+CALLS = """
+import numpy as np
+import torch
+
+def run(seed, fn):
+    np.random.seed(seed)
+    pool.map(worker, data, key=np.sum, **opts)
+    loader = DataLoader(ds, worker_init_fn=init, generator=g)
+    f(x)(y)
+"""
+
+
+def test_dropped_call_nodes_are_found_again() -> None:
+    module = parse_module("m.py", textwrap.dedent(CALLS))
+    before = [(c.name, c.span, c.refs, c.keywords, ast.dump(c.node)) for c in module.calls]
+    module.release_tree()
+    kept = {c.name for c in module.calls if c.kept is not None}
+    assert kept == {"numpy.random.seed"}  # seeding calls keep theirs; the others are re-parsed
+    after = [(c.name, c.span, c.refs, c.keywords, ast.dump(c.node)) for c in module.calls]
+    assert after == before
+    by_name = {c.name: c for c in module.calls}
+    assert by_name["pool.map"].refs == ("worker", "data", "numpy.sum", "opts")
+    assert by_name["pool.map"].keywords == ("key", None)
+    assert by_name["DataLoader"].keywords == ("worker_init_fn", "generator")
+    assert module.segment_at(by_name["DataLoader"].span or (0, 0, 0, 0)).startswith("DataLoader(")

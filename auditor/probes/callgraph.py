@@ -169,11 +169,8 @@ class CallGraph:
             symbol = self._resolve(module, call.name, call.scope)
             if symbol:
                 self._link(symbol, (caller, call))
-            if call.node is not None:
-                refs: list[ast.expr] = [v for v in call.node.args if v.__class__ in _NAMES]
-                refs += [k.value for k in call.node.keywords if k.value.__class__ in _NAMES]
-                if refs:
-                    self._add_references(module, caller, refs, call.scope)
+            for ref in call.refs:  # functions passed as arguments: `pool.map(worker, ...)`
+                self._link_name(module, caller, ref, call.scope)
         for _, value, _, scope in module.assigns:
             values = _value_names(value)
             if values:  # the method view ignores `a if c else b` and `a or b` values
@@ -221,9 +218,15 @@ class CallGraph:
         for value in values:
             if isinstance(value, _NAMES):
                 name = module.qualname(value)
-                symbol = self._resolve(module, name, scope) if name else None
-                if symbol:
-                    self._link(symbol, (caller, None), both)
+                if name:
+                    self._link_name(module, caller, name, scope, both)
+
+    def _link_name(
+        self, module: PyModule, caller: FuncKey, name: str, scope: str | None, both: bool = True
+    ) -> None:
+        symbol = self._resolve(module, name, scope)
+        if symbol:
+            self._link(symbol, (caller, None), both)
 
 
 def _value_names(value: ast.expr) -> list[ast.expr]:

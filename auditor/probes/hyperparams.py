@@ -140,7 +140,7 @@ def _record(
     help_: str | None = None,
     pitfall: str | None = None,
 ) -> Hyperparameter:
-    end = call.node.end_lineno if call.node is not None else None
+    end = call.span[2] if call.span is not None else None
     return Hyperparameter(
         path=module.path,
         line=module.file_line(call.line),

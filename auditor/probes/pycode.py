@@ -179,8 +179,8 @@ def keyword(call: CallSite, name: str) -> ast.expr | None:
 
 def call_text(code: Code, call: CallSite) -> str:
     """The call's source text, or its line in the token fallback."""
-    if call.node is not None:
-        return code.text(call.node)
+    if call.span is not None:
+        return code.module.segment_at(call.span)
     return code.module.snippet(call.line)
 
 

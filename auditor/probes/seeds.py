@@ -139,12 +139,8 @@ class _SeedProbe:
     def _sklearn(call: CallSite) -> tuple[str, Library] | None:
         if not call.name.startswith("sklearn."):
             return None
-        if call.node is not None:
-            return (
-                (call.name, "sklearn")
-                if any(k.arg == "random_state" for k in call.node.keywords)
-                else None
-            )
+        if call.span is not None:  # parsed: its keyword names are indexed
+            return (call.name, "sklearn") if "random_state" in call.keywords else None
         return (call.name, "sklearn") if "random_state" in call.args_text else None
 
     def _find_helpers(self) -> set[FuncKey]:
