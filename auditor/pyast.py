@@ -54,6 +54,37 @@ class CallSite:
         return self.source.call(self.span)
 
 
+@dataclass(frozen=True, slots=True)
+class Assign:
+    """One assignment to a name or attribute (`x = ...`, `self.lr: float = ...`).
+
+    NOTE: like `CallSite`, the value's node is dropped once the tree is freed (unless small)
+    and found again on demand (`value`); the summary fields say what most probes ask of it.
+    """
+
+    target: str  # qualified: self.lr, torch.backends.cudnn.benchmark
+    line: int
+    scope: str | None  # enclosing function, dotted; None at module level
+    kept: ast.expr | None  # the value's node, while held
+    span: Span  # the value's extent
+    kind: type  # the value's node class: ast.Call, ast.Name, ast.IfExp...
+    made_by: str | None  # a call's qualified callee ("" when it has none); None if no call
+    name: str | None  # `x = other`: the other name
+    arg_names: tuple[str, ...]  # a call's plain-name arguments: `build(arch, n=cells)`
+    refs: tuple[str, ...]  # qualified names stored: `f = helper`, `OPS = {"a": g}`, `f or g`
+    strings: int  # string items of a list or tuple, string keys of a dict
+    source: _Source
+
+    @property
+    def value(self) -> ast.expr:
+        """The assigned value's node."""
+        if self.kept is not None:
+            return self.kept
+        found = self.source.value(self.span)
+        assert found is not None  # the same text parses to the same tree
+        return found
+
+
 class _Source:
     """A parsed source's text, to find a dropped call node again by its span.
 
@@ -67,22 +98,31 @@ class _Source:
         self.path, self.text = path, text
 
     def call(self, span: Span) -> ast.Call | None:
-        return _reparsed_calls(self.path, self.text).get(span)
+        return _reparsed(self.path, self.text)[0].get(span)
+
+    def value(self, span: Span) -> ast.expr | None:
+        return _reparsed(self.path, self.text)[1].get(span)
 
 
-_REPARSED: dict[tuple[str, str], dict[Span, ast.Call]] = {}
-_REPARSED_MAX = 4  # modules whose re-parsed calls stay cached (the probes read module by module)
+_Reparsed = tuple[dict[Span, ast.Call], dict[Span, ast.expr]]  # calls, assigned values
+_REPARSED: dict[tuple[str, str], _Reparsed] = {}
+_REPARSED_MAX = 4  # modules whose re-parsed nodes stay cached (the probes read module by module)
 
 
-def _reparsed_calls(path: str, text: str) -> dict[Span, ast.Call]:
-    """Every call node of a source by span, from a fresh parse (a few recent sources cached)."""
+def _reparsed(path: str, text: str) -> _Reparsed:
+    """Every call node and assigned value of a source by span, from a fresh parse (a few recent
+    sources cached)."""
     key = (path, text)
     found = _REPARSED.pop(key, None)
     if found is None:
-        found = {}
+        calls: dict[Span, ast.Call] = {}
+        values: dict[Span, ast.expr] = {}
         for node in ast.walk(_parse(text, path)):
-            if node.__class__ is ast.Call:
-                found[_span(node)] = node
+            if isinstance(node, ast.Call):
+                calls[_span(node)] = node
+            elif isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+                values[_span(node.value)] = node.value
+        found = calls, values
         while len(_REPARSED) >= _REPARSED_MAX:
             del _REPARSED[next(iter(_REPARSED))]
     _REPARSED[key] = found
@@ -141,7 +181,7 @@ class PyModule:
     calls: list[CallSite] = field(default_factory=list)
     functions: dict[str, FunctionInfo] = field(default_factory=dict)
     classes: dict[str, int] = field(default_factory=dict)  # class name -> line
-    assigns: list[tuple[str, ast.expr, int, str | None]] = field(default_factory=list)
+    assigns: list[Assign] = field(default_factory=list)
     class_list: list[ClassInfo] = field(default_factory=list)  # in source order
     tries: list[tuple[int, int, tuple[Handler, ...]]] = field(default_factory=list)  # body span
     parsed: bool = False  # whether the source (maybe repaired) parsed into a tree
@@ -230,12 +270,30 @@ class PyModule:
         for call in self.calls:
             if call.kept is not None and not keeps_node(call.name):
                 object.__setattr__(call, "kept", None)
+        for assign in self.assigns:
+            if assign.kept is not None and not _small(assign.kept):
+                object.__setattr__(assign, "kept", None)
 
 
 # Calls whose node stays held once the tree is freed, by the last part of the called name: the
 # ones the probes read in every module (argument parsers, seeding, determinism settings, setup).
 # Any other call's node is found again on demand, so this list only trades memory for time.
 KEPT_CALLS = frozenset(("add_argument", "option", "RandomState", "default_rng", "Random"))
+
+
+# Assigned values that stay held: leaves the seed probes follow from name to name.
+KEPT_VALUES: frozenset[type] = frozenset((ast.Constant, ast.Name, ast.Attribute, ast.UnaryOp))
+
+
+def _small(value: ast.expr) -> bool:
+    """A value kept once the tree is freed: a leaf, or a call of leaves (`parser.parse_args()`,
+    `int(args.seed)`), which the seed probes follow from name to name."""
+    if value.__class__ in KEPT_VALUES:
+        return True
+    if not isinstance(value, ast.Call):
+        return False
+    args = [value.func, *value.args, *(k.value for k in value.keywords)]
+    return all(a.__class__ in KEPT_VALUES for a in args)
 
 
 def keeps_node(name: str) -> bool:
@@ -396,11 +454,55 @@ def _index(module: PyModule, tree: ast.Module) -> None:
         if assign.value is None:
             continue
         targets = assign.targets if isinstance(assign, ast.Assign) else [assign.target]
+        summary: _Summary | None = None
         for target in targets:
             if isinstance(target, (ast.Name, ast.Attribute)) and (tname := module.qualname(target)):
-                module.assigns.append((tname, assign.value, assign.lineno, scope_of(assign.lineno)))
+                if summary is None:
+                    summary = _summary(module, assign.value)
+                line = assign.lineno
+                module.assigns.append(
+                    Assign(tname, line, scope_of(line), assign.value, *summary, source)
+                )
     module.calls.sort(key=lambda c: c.line)
-    module.assigns.sort(key=lambda a: a[2])
+    module.assigns.sort(key=lambda a: a.line)
+
+
+_Summary = tuple[Span, type, str | None, str | None, tuple[str, ...], tuple[str, ...], int]
+
+
+def _summary(module: PyModule, value: ast.expr) -> _Summary:
+    """What the probes ask of an assigned value, for `Assign` (span onwards, source apart)."""
+    made_by = name = None
+    arg_names: tuple[str, ...] = ()
+    if isinstance(value, ast.Call):
+        made_by = module.qualname(value.func) or ""
+        args = [*value.args, *(k.value for k in value.keywords)]
+        arg_names = tuple(a.id for a in args if isinstance(a, ast.Name))
+    elif isinstance(value, ast.Name):
+        name = value.id
+    refs = tuple(q for v in value_names(value) if (q := module.qualname(v)))
+    items: list[ast.expr | None] = []
+    if isinstance(value, (ast.List, ast.Tuple)):
+        items = [*value.elts]
+    elif isinstance(value, ast.Dict):
+        items = value.keys
+    strings = sum(isinstance(i, ast.Constant) and isinstance(i.value, str) for i in items)
+    return _span(value), value.__class__, made_by, name, arg_names, refs, strings
+
+
+def value_names(value: ast.expr) -> list[ast.expr]:
+    """Names stored by an assignment: `f = helper`, `OPS = {"a": helper}`, `[f, g]`, `f or g`."""
+    if isinstance(value, (ast.Name, ast.Attribute)):
+        return [value]
+    if isinstance(value, ast.IfExp):  # `fn if fn else default_fn`
+        return [*value_names(value.body), *value_names(value.orelse)]
+    if isinstance(value, ast.BoolOp):  # `fn or default_fn`
+        return [name for v in value.values for name in value_names(v)]
+    if isinstance(value, ast.Dict):
+        return [v for v in value.values if isinstance(v, (ast.Name, ast.Attribute))]
+    if isinstance(value, (ast.List, ast.Tuple, ast.Set)):
+        return [v for v in value.elts if isinstance(v, (ast.Name, ast.Attribute))]
+    return []
 
 
 class _Body:

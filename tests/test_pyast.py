@@ -31,7 +31,7 @@ def test_aliases_resolve_qualified_names() -> None:
         ("torch.manual_seed", 6),
         (".utils.set_seed", 7),
     ]
-    assert m.assigns[0][0] == "torch.backends.cudnn.benchmark"
+    assert m.assigns[0].target == "torch.backends.cudnn.benchmark"
 
 
 def test_scopes_docstrings_dead_code_and_main_guard() -> None:

@@ -74,7 +74,7 @@ def _walked(module: PyModule) -> tuple[set[int], set[int], set[int]]:
 
 def _indexed(module: PyModule) -> tuple[set[int], set[int], set[int]]:
     calls = {id(c.node) for c in module.calls}
-    assign_values = {id(value) for _, value, _, _ in module.assigns}
+    assign_values = {id(a.value) for a in module.assigns}
     assert module.tree is not None
     assigns = {
         id(n)

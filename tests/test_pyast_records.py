@@ -170,3 +170,33 @@ def test_dropped_call_nodes_are_found_again() -> None:
     assert by_name["pool.map"].keywords == ("key", None)
     assert by_name["DataLoader"].keywords == ("worker_init_fn", "generator")
     assert module.segment_at(by_name["DataLoader"].span or (0, 0, 0, 0)).startswith("DataLoader(")
+
+
+ASSIGNS = """
+import torch
+
+OPS = {"skip": Skip, "conv": conv3x3, **more}
+PRIMITIVES = ["none", "max_pool", other]
+g = torch.Generator()
+args = parser.parse_args()
+model = build(arch, cells, n=layers, depth=size(3))
+fn = helper if flag else other_helper
+seed = args.seed or int(time.time())
+"""
+
+
+def test_dropped_assigned_values_are_found_again() -> None:
+    module = parse_module("m.py", textwrap.dedent(ASSIGNS))
+    before = [(a.target, a.span, a.kind, ast.dump(a.value)) for a in module.assigns]
+    module.release_tree()
+    kept = {a.target for a in module.assigns if a.kept is not None}
+    assert kept == {"g", "args"}  # calls of leaves stay held; larger values are re-parsed
+    assert [(a.target, a.span, a.kind, ast.dump(a.value)) for a in module.assigns] == before
+    by_target = {a.target: a for a in module.assigns}
+    assert by_target["OPS"].strings == 2 and by_target["PRIMITIVES"].strings == 2
+    assert by_target["OPS"].refs == ("Skip", "conv3x3", "more")
+    assert by_target["g"].made_by == "torch.Generator"
+    assert by_target["model"].arg_names == ("arch", "cells", "layers")
+    assert by_target["fn"].refs == ("helper", "other_helper")
+    assert by_target["fn"].kind is ast.IfExp and by_target["seed"].kind is ast.BoolOp
+    assert module.segment_at(by_target["seed"].span) == "args.seed or int(time.time())"

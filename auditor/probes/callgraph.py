@@ -171,11 +171,11 @@ class CallGraph:
                 self._link(symbol, (caller, call))
             for ref in call.refs:  # functions passed as arguments: `pool.map(worker, ...)`
                 self._link_name(module, caller, ref, call.scope)
-        for _, value, _, scope in module.assigns:
-            values = _value_names(value)
-            if values:  # the method view ignores `a if c else b` and `a or b` values
-                both = not isinstance(value, (ast.IfExp, ast.BoolOp))
-                self._add_references(module, (path, scope), values, scope, both)
+        for assign in module.assigns:
+            # the method view ignores `a if c else b` and `a or b` values
+            both = assign.kind is not ast.IfExp and assign.kind is not ast.BoolOp
+            for ref in assign.refs:
+                self._link_name(module, (path, assign.scope), ref, assign.scope, both)
         self._add_functions(path, module)
         self._add_classes(path, module)
 
@@ -227,18 +227,3 @@ class CallGraph:
         symbol = self._resolve(module, name, scope)
         if symbol:
             self._link(symbol, (caller, None), both)
-
-
-def _value_names(value: ast.expr) -> list[ast.expr]:
-    """Names stored by an assignment: `f = helper`, `OPS = {"a": helper}`, `[f, g]`, `f or g`."""
-    if isinstance(value, (ast.Name, ast.Attribute)):
-        return [value]
-    if isinstance(value, ast.IfExp):  # `fn if fn else default_fn`
-        return [*_value_names(value.body), *_value_names(value.orelse)]
-    if isinstance(value, ast.BoolOp):  # `fn or default_fn`
-        return [name for v in value.values for name in _value_names(v)]
-    if isinstance(value, ast.Dict):
-        return [v for v in value.values if isinstance(v, (ast.Name, ast.Attribute))]
-    if isinstance(value, (ast.List, ast.Tuple, ast.Set)):
-        return [v for v in value.elts if isinstance(v, (ast.Name, ast.Attribute))]
-    return []

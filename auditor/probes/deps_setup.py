@@ -47,11 +47,9 @@ def _resolve(module: PyModule, expr: ast.expr, before: int) -> ast.expr:
     if not isinstance(expr, ast.Name):
         return expr
     found = [
-        value
-        for target, value, line, scope in module.assigns
-        if target == expr.id and scope is None and line < before
+        a for a in module.assigns if a.target == expr.id and a.scope is None and a.line < before
     ]
-    return found[-1] if found else expr
+    return found[-1].value if found else expr
 
 
 def _strings(module: PyModule, expr: ast.expr, before: int, depth: int) -> list[tuple[int, str]]:

@@ -122,11 +122,9 @@ def _imports_argparse(module: PyModule) -> bool:
 def _parser_names(module: PyModule) -> set[str]:
     """Names bound to argparse parsers or groups (`parser = argparse.ArgumentParser()`)."""
     names: set[str] = set()
-    for target, value, _line, _scope in module.assigns:
-        if isinstance(value, ast.Call):
-            made_by = module.qualname(value.func) or ""
-            if made_by.endswith(_PARSER_MAKERS):
-                names.add(target)
+    for assign in module.assigns:
+        if assign.made_by is not None and assign.made_by.endswith(_PARSER_MAKERS):
+            names.add(assign.target)
     return names
 
 
@@ -251,11 +249,13 @@ def _hydra(module: PyModule, call: CallSite, hydra_dirs: list[str]) -> Iterator[
 
 def _constants(module: PyModule) -> Iterator[Hyperparameter]:
     """`EPOCHS = 50`, `lr = 0.1` in main/train/run or at module level of an entry script."""
-    for target, value, line, scope in module.assigns:
+    for assign in module.assigns:
+        target, line, scope = assign.target, assign.line, assign.scope
         if "." in target or target.lower() not in CONSTANT_NAMES or not module.is_live(line):
             continue
         if scope is not None and scope.rsplit(".", 1)[-1] not in CONSTANT_SCOPES:
             continue
+        value = assign.value
         number = (
             value.operand
             if isinstance(value, ast.UnaryOp) and isinstance(value.op, ast.USub)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from auditor.facts import Facts, MethodFamily, MethodSignal
 from auditor.probes.pycode import MAX_PER_KIND, Code, Sink, Traits, call_text, last
-from auditor.pyast import CallSite
+from auditor.pyast import Assign, CallSite
 
 F = MethodFamily
 
@@ -218,17 +218,18 @@ class MethodScan:
 
     # ----------------------------------------------------------------------------- readers
     def _assigns(self, code: Code) -> None:
-        for target, value, line, scope in code.module.assigns:
+        for assign in code.module.assigns:
+            target, line = assign.target, assign.line
             name = last(target)
-            if scope is None and _OPS_NAME_RE.match(name) and _is_op_collection(value):
+            if assign.scope is None and _OPS_NAME_RE.match(name) and _is_op_collection(assign):
                 self.space.add(code, line, "operations", name)
             if (
                 name == "Genotype"
-                and isinstance(value, ast.Call)
-                and (code.module.qualname(value.func) or "").endswith("namedtuple")
+                and assign.made_by is not None
+                and assign.made_by.endswith("namedtuple")
             ):
                 self.space.add(code, line, "architecture_encoding", "Genotype")
-            if _ARCH_PARAM_RE.match(name) and _is_parameter(code.text(value)):
+            if _ARCH_PARAM_RE.match(name) and _is_parameter(code.module.segment_at(assign.span)):
                 self.method(code, line, F.GRADIENT_BASED, "architecture_parameters", target)
             if _LOWER_FIDELITY_RE.match(name):
                 self.shortcuts.add(code, line, "lower_fidelity", name)
@@ -320,17 +321,12 @@ class MethodScan:
                     self.shortcuts.add(code, line, "early_stopping", module)
 
 
-def _is_op_collection(value: ast.expr) -> bool:
+_COLLECTIONS = (ast.List, ast.Tuple, ast.Dict)
+
+
+def _is_op_collection(assign: Assign) -> bool:
     """A list/tuple of at least two strings, or a dict with at least two string keys."""
-    if isinstance(value, (ast.List, ast.Tuple)):
-        strings = [
-            e for e in value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)
-        ]
-        return len(strings) >= 2
-    if isinstance(value, ast.Dict):
-        keys = [k for k in value.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)]
-        return len(keys) >= 2
-    return False
+    return assign.kind in _COLLECTIONS and assign.strings >= 2
 
 
 def _is_parameter(text: str) -> bool:

@@ -265,12 +265,13 @@ class ProtocolScan:
                 self.data.append(DataHit(code, call.line, "dataset", args[0] if args else name))
             elif name in _SPLIT_CALLS:
                 self.data.append(DataHit(code, call.line, "split", name))
-        for target, value, line, _ in code.module.assigns:
+        for assign in code.module.assigns:
+            target = assign.target
             if _SPLIT_ASSIGN_RE.match(last(target)) or (
                 last(target) in {"split", "num_train_split"}
-                and _SPLIT_VALUE_RE.search(code.text(value))
+                and _SPLIT_VALUE_RE.search(code.module.segment_at(assign.span))
             ):
-                self.data.append(DataHit(code, line, "split", last(target)))
+                self.data.append(DataHit(code, assign.line, "split", last(target)))
         if _DATA_MODULE_RE.search(code.path):
             for dotted, info in code.module.functions.items():
                 if "." not in dotted and _DATA_FUNC_RE.match(dotted):

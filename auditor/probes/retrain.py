@@ -18,10 +18,10 @@ search loop that keeps its best genotype trains the supernet, not that genotype:
 
 from __future__ import annotations
 
-import ast
 import re
 
 from auditor.probes.pycode import Code, Traits, last
+from auditor.pyast import Assign
 
 _DERIVED_NAME_RE = re.compile(
     r"(?i)^(?:best|final|derived|discrete|discretized|found|selected|chosen|optimal|searched|"
@@ -60,13 +60,12 @@ def _retrain_reason(code: Code, dotted: str, params: tuple[str, ...]) -> str | N
         return "the final architecture"
     derived = {p for p in params if _DERIVED_NAME_RE.match(p)}
     prefix = dotted + "."
-    for target, value, _, scope in code.module.assigns:
+    for assign in code.module.assigns:
+        scope = assign.scope
         if scope != dotted and not (scope or "").startswith(prefix):
             continue
-        name = last(target)
-        if _derived_value(code, value, derived) or (
-            _DERIVED_NAME_RE.match(name) and _made(code, value)
-        ):
+        name = last(assign.target)
+        if _derived_value(assign, derived) or (_DERIVED_NAME_RE.match(name) and _made(assign)):
             derived.add(name)
     for call in code.calls_in(dotted):
         receiver, _, method = call.name.rpartition(".")
@@ -79,20 +78,18 @@ def _retrain_reason(code: Code, dotted: str, params: tuple[str, ...]) -> str | N
     return None
 
 
-def _made(code: Code, value: ast.expr) -> bool:
+def _made(assign: Assign) -> bool:
     """A value made by a call, not another name for an existing model (`best_model = model`,
     `best_model = copy.deepcopy(model)` in a search loop that keeps its incumbent)."""
-    if not isinstance(value, ast.Call):
+    if assign.made_by is None:
         return False
-    return last(code.module.qualname(value.func) or "") not in _COPIES
+    return last(assign.made_by) not in _COPIES
 
 
-def _derived_value(code: Code, value: ast.expr, derived: set[str]) -> bool:
+def _derived_value(assign: Assign, derived: set[str]) -> bool:
     """A derivation or look-up call, or a model built from a derived architecture."""
-    if not isinstance(value, ast.Call):
-        return isinstance(value, ast.Name) and value.id in derived
-    name = code.module.qualname(value.func)
-    if name and _DERIVE_CALL_RE.match(last(name)):
+    if assign.made_by is None:
+        return assign.name is not None and assign.name in derived
+    if assign.made_by and _DERIVE_CALL_RE.match(last(assign.made_by)):
         return True
-    args = [*value.args, *(k.value for k in value.keywords)]
-    return any(isinstance(a, ast.Name) and a.id in derived for a in args)
+    return any(a in derived for a in assign.arg_names)

@@ -96,11 +96,12 @@ def _setting(module: PyModule, line: int, setting: Setting, value: str) -> Deter
 
 
 def _assigns(module: PyModule, out: DeterminismScan) -> None:
-    for target, value, line, scope in module.assigns:
-        setting = _CUDNN.get(target)
+    for assign in module.assigns:
+        line, scope = assign.line, assign.scope
+        setting = _CUDNN.get(assign.target)
         if setting is None or not module.is_live(line):
             continue
-        text = source_text(module, value)
+        text = source_text(module, assign.value)
         out.settings.append(_setting(module, line, setting, text))
         if setting == "cudnn.benchmark" and text in _TRUE:
             out.benchmarks.append((module.path, line, scope))

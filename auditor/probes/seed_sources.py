@@ -22,7 +22,7 @@ from auditor.probes.seed_apis import (
     source_text,
 )
 from auditor.probes.seed_flags import FlagIndex
-from auditor.pyast import FunctionInfo, PyModule
+from auditor.pyast import Assign, FunctionInfo, PyModule
 
 _CLI_CALL_SUFFIXES = ("parse_args", "parse_known_args", "FLAGS")
 CLI_NAMES = frozenset(
@@ -83,7 +83,7 @@ class SourceResolver:
 
     def __init__(self, flags: FlagIndex) -> None:
         self.flags = flags
-        self._assigns: dict[str, dict[str, list[tuple[int, str | None, ast.expr]]]] = {}
+        self._assigns: dict[str, dict[str, list[tuple[int, str | None, Assign]]]] = {}
         self._seeded: dict[str, dict[str, int]] = {}
 
     # ------------------------------------------------------------------------------ public
@@ -273,8 +273,8 @@ class SourceResolver:
         table = self._assigns.get(module.path)
         if table is None:
             table = {}
-            for target, value, at, where in module.assigns:
-                table.setdefault(target, []).append((at, where, value))
+            for assign in module.assigns:
+                table.setdefault(assign.target, []).append((assign.line, assign.scope, assign))
             self._assigns[module.path] = table
         options = table.get(name, [])
         chain: list[str | None] = []
@@ -287,8 +287,8 @@ class SourceResolver:
             here = [o for o in options if o[1] == where]
             before = [o for o in here if o[0] < line] if where == scope else here
             if before or here:
-                at, found_scope, value = (before or here)[-1]
-                return found_scope, value
+                _, found_scope, assign = (before or here)[-1]
+                return found_scope, assign.value
         return None
 
     def _is_time(self, module: PyModule, expr: ast.expr, line: int) -> bool:

@@ -10,7 +10,6 @@ DataLoader worker seeding go to `facts.determinism`. Nothing here judges R3/R5.
 
 from __future__ import annotations
 
-import ast
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -115,11 +114,7 @@ class _SeedProbe:
     def _api_sites(self, module: PyModule) -> list[_Site]:
         generators = set()
         if "Generator" in module.source:  # `g = torch.Generator(); g.manual_seed(0)`
-            generators = {
-                t
-                for t, v, _, _ in module.assigns
-                if isinstance(v, ast.Call) and module.qualname(v.func) == "torch.Generator"
-            }
+            generators = {a.target for a in module.assigns if a.made_by == "torch.Generator"}
         out = []
         for call in module.calls:
             name = call.name
