@@ -103,8 +103,12 @@ class _Source:
     def value(self, span: Span) -> ast.expr | None:
         return _reparsed(self.path, self.text)[1].get(span)
 
+    def arguments(self, start: tuple[int, int]) -> ast.arguments | None:
+        return _reparsed(self.path, self.text)[2].get(start)
 
-_Reparsed = tuple[dict[Span, ast.Call], dict[Span, ast.expr]]  # calls, assigned values
+
+# calls, assigned values and functions' parameters (by the `def`'s line and column)
+_Reparsed = tuple[dict[Span, ast.Call], dict[Span, ast.expr], dict[tuple[int, int], ast.arguments]]
 _REPARSED: dict[tuple[str, str], _Reparsed] = {}
 _REPARSED_MAX = 4  # modules whose re-parsed nodes stay cached (the probes read module by module)
 
@@ -117,12 +121,15 @@ def _reparsed(path: str, text: str) -> _Reparsed:
     if found is None:
         calls: dict[Span, ast.Call] = {}
         values: dict[Span, ast.expr] = {}
+        params: dict[tuple[int, int], ast.arguments] = {}
         for node in ast.walk(_parse(text, path)):
             if isinstance(node, ast.Call):
                 calls[_span(node)] = node
             elif isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
                 values[_span(node.value)] = node.value
-        found = calls, values
+            elif isinstance(node, _FUNCS):
+                params[node.lineno, node.col_offset] = node.args
+        found = calls, values, params
         while len(_REPARSED) >= _REPARSED_MAX:
             del _REPARSED[next(iter(_REPARSED))]
     _REPARSED[key] = found
@@ -141,8 +148,9 @@ Handler = tuple[str | None, ...] | None  # names an `except` catches; None: a ba
 class FunctionInfo:
     """A function or method defined in the module, with what the probes read of its body.
 
-    NOTE: `node` is dropped (None) once the repository has indexed the module, so that its
-    tree can be freed; the other fields keep what the probes need of the body.
+    NOTE: `node` and `kept_args` are dropped (None) once the repository has indexed the module,
+    so that its tree can be freed; the other fields keep what the probes need of the body, and
+    `args` finds the parameters again by re-parsing the source.
     """
 
     name: str  # dotted within the module: main, Trainer.train
@@ -150,11 +158,21 @@ class FunctionInfo:
     end_line: int
     node: ast.FunctionDef | ast.AsyncFunctionDef | None
     params: tuple[str, ...] = ()
-    args: ast.arguments | None = None  # parameters with their defaults and annotations
+    kept_args: ast.arguments | None = None  # parameters with defaults and annotations, if held
     decorators: tuple[str | None, ...] = ()  # qualified names (`@hydra.main(...)`: hydra.main)
     loops: tuple[Loop, ...] = ()  # loops and comprehensions anywhere in it (nested defs too)
     returns_value: bool = False  # a `return <value>` anywhere in it (nested defs too)
     after_terminal: tuple[tuple[int, int], ...] = ()  # statements after a return/raise/...
+    default_refs: tuple[str, ...] = ()  # qualified names given as defaults: `fn=default_fn`
+    col: int = 0  # the `def`'s column: with `line`, where to find it again
+    source: _Source | None = None
+
+    @property
+    def args(self) -> ast.arguments | None:
+        """The parameters with their defaults and annotations."""
+        if self.kept_args is not None or self.source is None:
+            return self.kept_args
+        return self.source.arguments((self.line, self.col))
 
 
 @dataclass(frozen=True)
@@ -267,6 +285,7 @@ class PyModule:
         for info in self.functions.values():
             # NOTE: in place (4x faster than dataclasses.replace): nothing else holds the info yet
             object.__setattr__(info, "node", None)
+            object.__setattr__(info, "kept_args", None)
         for call in self.calls:
             if call.kept is not None and not keeps_node(call.name):
                 object.__setattr__(call, "kept", None)
@@ -433,8 +452,8 @@ def _index(module: PyModule, tree: ast.Module) -> None:
         _note_if(module, branch)
     _note_classes(module, tree)
     _note_tries(module, tries)
-    scope_of = _scopes(module, defs, _Body(loops, returns))
     source = _Source(module.path, module.source)
+    scope_of = _scopes(module, source, defs, _Body(loops, returns))
     qualname = module.qualname
     for call in calls:
         qual = qualname(call.func)
@@ -571,6 +590,7 @@ def _start(node: Any) -> tuple[int, int]:
 
 def _scopes(
     module: PyModule,
+    source: _Source,
     defs: list[ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef],
     body: _Body,
 ) -> Callable[[int], str | None]:
@@ -593,9 +613,15 @@ def _scopes(
                     for d in node.decorator_list
                 )
                 loops, returns = body.of(node)
+                defaults = [d for d in [*args.defaults, *args.kw_defaults] if d is not None]
                 module.functions[dotted] = FunctionInfo(
                     *(dotted, node.lineno, end, node, params, args, decorators, loops, returns),
                     after_terminal=_after_terminal(node.body),
+                    default_refs=tuple(
+                        q for d in defaults if d.__class__ in _NAMES and (q := module.qualname(d))
+                    ),
+                    col=node.col_offset,
+                    source=source,
                 )
             spans.append((node.lineno, end, dotted))
         else:

@@ -38,8 +38,6 @@ __all__ = ["CallGraph", "Caller", "FuncKey", "module_dotted"]
 
 Caller = tuple[FuncKey, CallSite | None]  # the calling node, and the call (None: a reference)
 
-_NAMES = (ast.Name, ast.Attribute)  # the values that can name a repo function
-
 
 class CallGraph:
     """Callers of every repo function, and which entry points reach a function.
@@ -185,10 +183,8 @@ class CallGraph:
             parent = dotted.rpartition(".")[0]
             if parent in module.functions:  # closures run when their maker returns or passes them
                 self._callers[(path, dotted)].append(((path, parent), None))
-            if info.args is not None:  # `def f(seed_fn=default_seed_fn)`
-                defaults = [*info.args.defaults, *info.args.kw_defaults]
-                values = [d for d in defaults if d is not None]
-                self._add_references(module, (path, dotted), values, parent or None, False)
+            for ref in info.default_refs:  # `def f(seed_fn=default_seed_fn)`
+                self._link_name(module, (path, dotted), ref, parent or None, False)
 
     def _add_classes(self, path: str, module: PyModule) -> None:
         """Class nodes `(path, "Net")` in the full view: creating the class reaches its methods
@@ -206,20 +202,6 @@ class CallGraph:
         for klass in tests:
             for method in self.symbols.class_methods(path, module).get(klass, []):
                 self._method_callers[(path, method)].append(((path, None), None))
-
-    def _add_references(
-        self,
-        module: PyModule,
-        caller: FuncKey,
-        values: list[ast.expr],
-        scope: str | None,
-        both: bool = True,
-    ) -> None:
-        for value in values:
-            if isinstance(value, _NAMES):
-                name = module.qualname(value)
-                if name:
-                    self._link_name(module, caller, name, scope, both)
 
     def _link_name(
         self, module: PyModule, caller: FuncKey, name: str, scope: str | None, both: bool = True

@@ -231,7 +231,7 @@ class SourceResolver:
                 return kind
         short = name.rsplit(".", 1)[-1]
         info = module.functions.get(scope) if scope else None
-        if info is not None and info.args is not None and short in info.params:
+        if info is not None and short in info.params and info.args is not None:
             kind = _param_kind(info, info.args, short)
             if kind is not None:
                 return kind
