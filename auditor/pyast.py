@@ -27,7 +27,9 @@ _NEWLINE = re.compile(r"\r\n|\r|\n")
 Span = tuple[int, int, int, int]  # line, column, end line, end column (UTF-8 byte offsets)
 
 
-@dataclass(frozen=True, slots=True)
+# NOTE: hashable but not frozen: a frozen dataclass sets each field through object.__setattr__,
+# which costs more than the rest of indexing a call; nothing changes a record once built.
+@dataclass(slots=True, unsafe_hash=True)
 class CallSite:
     """One call: the qualified name of what is called, where, and in which function.
 
@@ -54,7 +56,7 @@ class CallSite:
         return self.source.call(self.span)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)  # NOTE: not frozen, like `CallSite`
 class Assign:
     """One assignment to a name or attribute (`x = ...`, `self.lr: float = ...`).
 
@@ -288,10 +290,10 @@ class PyModule:
             object.__setattr__(info, "kept_args", None)
         for call in self.calls:
             if call.kept is not None and not keeps_node(call.name):
-                object.__setattr__(call, "kept", None)
+                call.kept = None
         for assign in self.assigns:
             if assign.kept is not None and not _small(assign.kept):
-                object.__setattr__(assign, "kept", None)
+                assign.kept = None
 
 
 # Calls whose node stays held once the tree is freed, by the last part of the called name: the
@@ -461,10 +463,11 @@ def _index(module: PyModule, tree: ast.Module) -> None:
             refs: tuple[str, ...] = ()
             keywords: tuple[str | None, ...] = ()
             if call.keywords:
-                keywords = tuple(k.arg for k in call.keywords)
-            if call.args or keywords:
-                values = [*call.args, *(k.value for k in call.keywords)]
-                refs = tuple(q for v in values if v.__class__ in _NAMES and (q := qualname(v)))
+                keywords = tuple([k.arg for k in call.keywords])
+                values = [*call.args, *[k.value for k in call.keywords]]
+                refs = tuple([q for v in values if v.__class__ in _NAMES and (q := qualname(v))])
+            elif call.args:
+                refs = tuple([q for v in call.args if v.__class__ in _NAMES and (q := qualname(v))])
             scope = scope_of(call.lineno)
             module.calls.append(
                 CallSite(qual, call.lineno, scope, call, "", _span(call), refs, keywords, source)
