@@ -231,6 +231,8 @@ class PyModule:
 
     def qualname(self, node: ast.expr) -> str | None:
         """Dotted name of a Name/Attribute chain, with the first part resolved through imports."""
+        if node.__class__ is ast.Name:  # NOTE: most calls' arguments; the index asks for each
+            return self.aliases.get(node.id, node.id)
         parts: list[str] = []
         while isinstance(node, ast.Attribute):
             parts.append(node.attr)
