@@ -339,10 +339,13 @@ def _policy(args: argparse.Namespace, checklist: Checklist, default: str | None)
 
 
 def _config(root: Path, checklist: Checklist) -> NasAuditFile | None:
-    from auditor.selfcheck.config import find_config, load_config
+    from auditor.selfcheck import CONFIG_NAME
 
-    path = find_config(root)
-    return None if path is None else load_config(path, checklist)
+    if not (root / CONFIG_NAME).is_file():
+        return None  # NOTE: the YAML and manifest models load only for a repository with one
+    from auditor.selfcheck.config import load_config
+
+    return load_config(root / CONFIG_NAME, checklist)
 
 
 def _finish(report: AuditReport, policy: Policy, command: str) -> int:
@@ -361,7 +364,6 @@ def _finish(report: AuditReport, policy: Policy, command: str) -> int:
 
 def _cmd_audit(args: argparse.Namespace) -> int:
     from auditor.engine import AuditOptions, run_audit
-    from auditor.selfcheck.declared import apply_declarations
     from auditor.target import is_url
     from checklist import load_checklist
 
@@ -387,7 +389,10 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     report = run_audit(options, progress=_progress(args.quiet))
     if local is None:  # a clone: its nas-audit.yaml exists only now
         config = _config(Path(report.target.path), checklist)
-    report = apply_declarations(report, config, checklist)
+    if config is not None:
+        from auditor.selfcheck.declared import apply_declarations
+
+        report = apply_declarations(report, config, checklist)
     _render_all(report, args)
     return _finish(report, policy, "audit")
 
@@ -436,7 +441,8 @@ def _cmd_init(args: argparse.Namespace) -> int:
 
 def _cmd_check(args: argparse.Namespace) -> int:
     from auditor.engine import AuditOptions, run_audit
-    from auditor.selfcheck.config import CONFIG_NAME, find_config
+    from auditor.selfcheck import CONFIG_NAME
+    from auditor.selfcheck.config import find_config
     from auditor.selfcheck.declared import apply_declarations
     from auditor.selfcheck.policy import CHECK_DEFAULT, violations
     from auditor.selfcheck.summary import render_summary

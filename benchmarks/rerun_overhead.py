@@ -26,8 +26,8 @@ from pathlib import Path
 
 from auditor.rerun import Manifest, RunSpec, SandboxConfig, run_rerun
 from auditor.rerun.environment import run_environment
-from auditor.rerun.manifest import MetricSpec
 from auditor.rerun.sandbox import Sandbox
+from auditor.rerun.spec import MetricSpec
 
 JOB = """
 import sys, time

@@ -37,7 +37,7 @@ from auditor.models import Finding, Outcome, Verdict
 from auditor.registry import registered_checks
 from auditor.rerun.analysis import overall_determinism, summarize_metric, timing
 from auditor.rerun.claims import judge_claim
-from auditor.rerun.manifest import ClaimSpec, MetricSpec
+from auditor.rerun.manifest import ClaimSpec
 from auditor.rerun.models import (
     Fingerprint,
     Isolation,
@@ -46,6 +46,7 @@ from auditor.rerun.models import (
     RunResult,
     Totals,
 )
+from auditor.rerun.spec import MetricSpec
 from auditor.scoring import evaluate
 from checklist import load_checklist
 

@@ -22,7 +22,6 @@ if TYPE_CHECKING:  # the real names, for type checkers; at run time they load la
         MANIFEST_NAME,
         ClaimSpec,
         Manifest,
-        MetricSpec,
         load_manifest,
     )
     from auditor.rerun.models import (
@@ -37,6 +36,7 @@ if TYPE_CHECKING:  # the real names, for type checkers; at run time they load la
     )
     from auditor.rerun.recipe import Recipe, infer_recipe
     from auditor.rerun.sandbox import SandboxConfig
+    from auditor.rerun.spec import MetricSpec
 
 # NOTE: exports load lazily: a static audit imports auditor.rerun.models (the report's
 # rerun block) and must not pay for the executor, sandbox and progress display.
@@ -44,7 +44,7 @@ _EXPORTS = {
     "plan_runs": "api", "resolve_python": "api", "run_rerun": "api",
     "RerunError": "errors", "IsolationPlan": "isolation", "detect_isolation": "isolation",
     "MANIFEST_NAME": "manifest", "ClaimSpec": "manifest", "Manifest": "manifest",
-    "MetricSpec": "manifest", "load_manifest": "manifest",
+    "MetricSpec": "spec", "load_manifest": "manifest",
     "ClaimResult": "models", "Fingerprint": "models", "Isolation": "models",
     "MetricSummary": "models", "MetricValue": "models", "RerunResult": "models",
     "RunResult": "models", "RunSpec": "models",

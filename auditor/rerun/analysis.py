@@ -14,8 +14,8 @@ import struct
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 
-from auditor.rerun.manifest import MetricSpec
 from auditor.rerun.models import MetricSummary, RepeatDiff, RunResult, Timing
+from auditor.rerun.spec import MetricSpec
 
 # fmt: off
 T95 = (12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,

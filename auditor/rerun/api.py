@@ -24,7 +24,7 @@ from auditor.rerun.claims import judge_claim
 from auditor.rerun.errors import RerunError
 from auditor.rerun.executor import LocalExecutor
 from auditor.rerun.isolation import NO_ISOLATION, detect_isolation
-from auditor.rerun.manifest import Manifest, render
+from auditor.rerun.manifest import Manifest
 from auditor.rerun.models import (
     Fingerprint,
     Isolation,
@@ -35,6 +35,7 @@ from auditor.rerun.models import (
 )
 from auditor.rerun.progress import LineProgress, LiveTable, ProgressReporter
 from auditor.rerun.sandbox import Sandbox, SandboxConfig
+from auditor.rerun.spec import render
 
 
 def resolve_python(python: str | None) -> Path:

@@ -8,18 +8,11 @@ defines `rerun:`, including its `smoke:` subsection (`nas-audit check --tier smo
 
 from __future__ import annotations
 
-import re
-import shlex
-from collections.abc import Mapping
-from contextvars import ContextVar
-from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
-from typing import Any, Literal
+from pathlib import Path
+from typing import Any
 
 import yaml
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
     ModelWrapValidatorHandler,
     PrivateAttr,
@@ -28,159 +21,24 @@ from pydantic import (
 )
 
 from auditor.errors import InputFileError
+from auditor.rerun.spec import (
+    RUN_PLACEHOLDERS,
+    SCOPE,
+    MetricSpec,
+    ParamValue,
+    SpecModel,
+    check_placeholders,
+    scope_of,
+)
+from auditor.selfcheck import CONFIG_NAME
 
-MANIFEST_NAME = "nas-audit.yaml"
-RUN_PLACEHOLDERS = ("seed", "repeat")
+MANIFEST_NAME = CONFIG_NAME  # the re-run manifest is the `rerun:` section of that file
 MAX_SEEDS = 100
 MAX_REPEATS = 10
 SMOKE_TIMEOUT = 120.0  # seconds: the default cap of a smoke run
 
-# `{{`/`}}` are literal braces; `${VAR}` is left to the shell.
-_PLACEHOLDER_RE = re.compile(r"\{\{|\}\}|(?<!\$)\{([A-Za-z_][A-Za-z0-9_]*)\}")
-_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
 
-ParamValue = int | float | str | bool
-MetricSource = Literal["stdout", "stderr", "file", "tensorboard"]
-Reduce = Literal["last", "max", "min", "mean"]
-Goal = Literal["max", "min"]
-
-
-def placeholders(template: str) -> list[str]:
-    """Names used as `{name}` in a command or path template, in order of appearance."""
-    return [m.group(1) for m in _PLACEHOLDER_RE.finditer(template) if m.group(1)]
-
-
-def render(template: str, values: Mapping[str, ParamValue], *, quote: bool) -> str:
-    """Fill `{name}` placeholders; shell-quote values in commands (`quote=True`)."""
-
-    def fill(match: re.Match[str]) -> str:
-        token = match.group(0)
-        if token in ("{{", "}}"):
-            return token[0]
-        text = str(values[match.group(1)])
-        return shlex.quote(text) if quote else text
-
-    return _PLACEHOLDER_RE.sub(fill, template)
-
-
-@dataclass(frozen=True)
-class _Scope:
-    """Names a manifest defines, visible to the validators of its parts (exact error lines)."""
-
-    params: frozenset[str]
-    metrics: frozenset[str]
-
-
-_SCOPE: ContextVar[_Scope | None] = ContextVar("nas_audit_manifest_scope", default=None)
-
-
-def _scope_of(data: Any) -> _Scope:
-    """Param and metric names from the raw mapping, before validation."""
-    params = data.get("params") if isinstance(data, dict) else None
-    metrics = data.get("metrics") if isinstance(data, dict) else None
-    names = [m.get("name") for m in metrics or [] if isinstance(m, dict)]
-    return _Scope(
-        params=frozenset(str(k) for k in params) if isinstance(params, dict) else frozenset(),
-        metrics=frozenset(n for n in names if isinstance(n, str)),
-    )
-
-
-def _check_defined(what: str, template: str, defined: frozenset[str]) -> None:
-    missing = sorted(set(placeholders(template)) - defined)
-    if missing:
-        names = ", ".join("{" + m + "}" for m in missing)
-        raise ValueError(
-            f"{what} uses {names}, which is not defined (available: "
-            f"{', '.join('{' + d + '}' for d in sorted(defined)) or 'none'}; "
-            "add it to `params:`)"
-        )
-
-
-def _check_placeholders(what: str, template: str | None, *, per_run: bool) -> None:
-    scope = _SCOPE.get()
-    if scope is not None and template is not None:
-        extra = frozenset(RUN_PLACEHOLDERS) if per_run else frozenset()
-        _check_defined(what, template, scope.params | extra)
-
-
-def check_relative(path: str) -> str:
-    """`path` when it is relative to the repository root and has no `..`; else ValueError."""
-    parts = PurePosixPath(path).parts
-    if not path.strip() or path.startswith("/") or ".." in parts:
-        raise ValueError("must be a path relative to the repository root, without '..'")
-    return path
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-
-class MetricSpec(_Model):
-    """Where one metric is read from after each run, and how several values reduce to one."""
-
-    name: str
-    source: MetricSource | None = Field(default=None, alias="from")
-    file: str | None = None
-    pattern: str | None = None
-    key: str | None = None
-    column: str | None = None
-    tag: str | None = None
-    reduce: Reduce = "last"
-    goal: Goal | None = None
-
-    @field_validator("name")
-    @classmethod
-    def _name(cls, value: str) -> str:
-        if not _NAME_RE.match(value):
-            raise ValueError("use letters, digits, '_', '.' or '-' (e.g. valid_acc)")
-        return value
-
-    @field_validator("file")
-    @classmethod
-    def _file(cls, value: str | None) -> str | None:
-        _check_placeholders("the path", value, per_run=True)
-        return None if value is None else check_relative(value)
-
-    @field_validator("pattern")
-    @classmethod
-    def _pattern(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        try:
-            groups = re.compile(value).groups
-        except re.error as exc:
-            raise ValueError(f"not a valid regular expression: {exc}") from None
-        if groups != 1:
-            raise ValueError(f"needs exactly one capturing group (the number); has {groups}")
-        return value
-
-    @model_validator(mode="after")
-    def _complete(self) -> MetricSpec:
-        source = self.kind
-        readers = [n for n in ("pattern", "key", "column", "tag") if getattr(self, n) is not None]
-        if source in ("stdout", "stderr"):
-            if self.file is not None or readers != ["pattern"]:
-                raise ValueError(f"from: {source} needs `pattern:` only (no file/key/column/tag)")
-        elif self.file is None:
-            raise ValueError(f"from: {source} needs `file:` (a path relative to the repository)")
-        elif source == "tensorboard" and readers != ["tag"]:
-            raise ValueError("from: tensorboard needs `tag:` (the scalar's name)")
-        elif source == "file" and (len(readers) != 1 or readers == ["tag"]):
-            raise ValueError(
-                "from: file needs exactly one of `key:` (JSON/JSONL), "
-                "`column:` (CSV) or `pattern:` (text)"
-            )
-        return self
-
-    @property
-    def kind(self) -> MetricSource:
-        """The source, defaulting to `file` when `file:` is given and `stdout` otherwise."""
-        if self.source is not None:
-            return self.source
-        return "file" if self.file is not None else "stdout"
-
-
-class ClaimSpec(_Model):
+class ClaimSpec(SpecModel):
     """A number the authors report, to be compared with the re-runs."""
 
     metric: str
@@ -192,7 +50,7 @@ class ClaimSpec(_Model):
     @field_validator("metric")
     @classmethod
     def _metric(cls, value: str) -> str:
-        scope = _SCOPE.get()
+        scope = SCOPE.get()
         if scope is not None and value not in scope.metrics:
             raise ValueError(
                 f"no metric named {value!r} under `metrics:` (defined: "
@@ -201,7 +59,7 @@ class ClaimSpec(_Model):
         return value
 
 
-class SmokeSpec(_Model):
+class SmokeSpec(SpecModel):
     """`smoke:` in `rerun:`: how `nas-audit check` runs the pipeline quickly.
 
     One seed (the first of `seeds`), one run, no claims (a smaller budget cannot reproduce the
@@ -215,7 +73,7 @@ class SmokeSpec(_Model):
     @field_validator("params")
     @classmethod
     def _known_params(cls, value: dict[str, ParamValue]) -> dict[str, ParamValue]:
-        scope = _SCOPE.get()
+        scope = SCOPE.get()
         if scope is not None and (unknown := sorted(set(value) - scope.params)):
             defined = ", ".join(sorted(scope.params)) or "none"
             raise ValueError(
@@ -225,7 +83,7 @@ class SmokeSpec(_Model):
         return value
 
 
-class Manifest(_Model):
+class Manifest(SpecModel):
     """How to re-run the pipeline: command template, seeds, repeats, metrics and claims."""
 
     setup: str | None = None
@@ -243,24 +101,24 @@ class Manifest(_Model):
     @classmethod
     def _in_scope(cls, data: Any, handler: ModelWrapValidatorHandler[Manifest]) -> Manifest:
         """Let the parts' validators see which params and metrics are defined."""
-        token = _SCOPE.set(_scope_of(data))
+        token = SCOPE.set(scope_of(data))
         try:
             return handler(data)
         finally:
-            _SCOPE.reset(token)
+            SCOPE.reset(token)
 
     @field_validator("command")
     @classmethod
     def _command(cls, value: str) -> str:
         if not value.strip():
             raise ValueError("must not be empty")
-        _check_placeholders("the command", value, per_run=True)
+        check_placeholders("the command", value, per_run=True)
         return value
 
     @field_validator("setup")
     @classmethod
     def _setup(cls, value: str | None) -> str | None:
-        _check_placeholders("setup (run once, so no {seed} or {repeat})", value, per_run=False)
+        check_placeholders("setup (run once, so no {seed} or {repeat})", value, per_run=False)
         return value
 
     @field_validator("params")

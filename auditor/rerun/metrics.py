@@ -15,8 +15,8 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from auditor.rerun.manifest import MetricSpec, ParamValue, Reduce, render
 from auditor.rerun.models import MetricValue
+from auditor.rerun.spec import MetricSpec, ParamValue, Reduce, render
 
 MAX_READ = 64 * 1024 * 1024  # larger files: only their last 64 MiB are read
 _RAW_CLIP = 64

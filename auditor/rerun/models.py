@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from auditor.rerun.manifest import MetricSpec
+from auditor.rerun.spec import MetricSpec
 
 RunStatus = Literal["ok", "failed", "timeout", "killed", "command_not_found", "cancelled"]
 MetricStatus = Literal["ok", "missing", "nan", "unparsable", "file_missing", "reader_unavailable"]

@@ -15,7 +15,7 @@ import shlex
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from auditor.rerun.manifest import Manifest, MetricSpec
+from auditor.rerun.manifest import Manifest
 from auditor.rerun.script_read import (
     EPOCH_FLAGS,
     SEED_FLAGS,
@@ -26,6 +26,7 @@ from auditor.rerun.script_read import (
     helper_modules,
     parse_script,
 )
+from auditor.rerun.spec import MetricSpec
 
 MAX_README_BYTES = 1024 * 1024
 INFERRED_TIMEOUT = 900.0

@@ -7,3 +7,5 @@ tiers.py    static, smoke or full: how much of the pipeline `check` runs
 init.py     the commented nas-audit.yaml that `init` writes
 summary.py  the text `check` prints: contradictions first
 """
+
+CONFIG_NAME = "nas-audit.yaml"  # the authors' answers, waivers and re-run manifest, in one file

@@ -17,11 +17,12 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 
 from auditor.errors import InputFileError
 from auditor.models import DeclaredAnswer, Waiver, WaiverReason
-from auditor.rerun.manifest import MANIFEST_NAME, Manifest, check_relative
+from auditor.rerun.manifest import Manifest
+from auditor.rerun.spec import check_relative
+from auditor.selfcheck import CONFIG_NAME
 from auditor.yamlfile import parse_yaml_text, validate_yaml_text
 from checklist import Checklist
 
-CONFIG_NAME = MANIFEST_NAME
 TOP_LEVEL_KEYS = ("rerun", "answers", "waive")
 ANSWER_KEYS = ("answer", "where", "justification")
 WAIVER_KEYS = ("reason", "note")

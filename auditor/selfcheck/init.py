@@ -17,7 +17,7 @@ from auditor.errors import AuditorError
 from auditor.facts import Role
 from auditor.models import AuditReport, EvidenceKind, Verdict
 from auditor.rerun.recipe import Recipe
-from auditor.selfcheck.config import CONFIG_NAME
+from auditor.selfcheck import CONFIG_NAME
 from auditor.selfcheck.declared import MAX_LISTED
 from auditor.selfcheck.summary import clean
 from checklist import Checklist

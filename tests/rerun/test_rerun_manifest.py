@@ -11,7 +11,8 @@ from builders import lines_of
 from auditor.errors import InputFileError
 from auditor.rerun import Manifest, load_manifest
 from auditor.rerun.api import plan_runs
-from auditor.rerun.manifest import MANIFEST_NAME, placeholders, render
+from auditor.rerun.manifest import MANIFEST_NAME
+from auditor.rerun.spec import placeholders, render
 
 FULL = """
 answers: {R1: yes}          # the self-check's keys (auditor/selfcheck/config.py)
