@@ -383,6 +383,7 @@ class BrokenReference(Located):
 
     target: str
     kind: Literal["script_file", "module_import"]
+    same_name: str | None = None  # the one repo file with the missing script's name (moved?)
 
 
 # ------------------------------------------------------------------------------------ facts

@@ -93,10 +93,13 @@ def no_final_script(facts: Facts) -> Finding:
     signal = "R1.final-training-script"
     missing = missing_final_scripts(facts)
     if missing:
+        moved = (
+            f" (a file of that name is at {missing[0].same_name})" if missing[0].same_name else ""
+        )
         return no(
             signal,
             f"{missing[0].path} runs {missing[0].target}, which is not in the "
-            "repository, and no other final-training entry point exists.",
+            f"repository{moved}, and no other final-training entry point exists.",
             located(missing, "missing final-training script"),
         )
     orphans = orphan_training(facts)

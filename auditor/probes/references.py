@@ -27,8 +27,12 @@ _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "
 def run(repo: Repo, facts: Facts) -> None:
     """Record broken script references, then imports of repo modules that are missing."""
     found = _Found(facts)
+    by_name: dict[str, list[str]] = {}
+    for entry in repo.inventory.files:
+        by_name.setdefault(PurePosixPath(entry.path).name, []).append(entry.path)
     for inv in facts.script_invocations:
         if inv.resolved is None:
+            same = by_name.get(PurePosixPath(inv.script).name, [])
             found.add(
                 BrokenReference(
                     path=inv.path,
@@ -36,6 +40,7 @@ def run(repo: Repo, facts: Facts) -> None:
                     snippet=inv.snippet,
                     target=inv.script,
                     kind="script_file",
+                    same_name=same[0] if len(same) == 1 else None,
                 )
             )
     index = LocalIndex.build(repo, [d.name for d in facts.dependencies])

@@ -102,6 +102,22 @@ def test_missing_train_script_fails_with_the_readme_command() -> None:
     assert f.message.startswith("README.md runs train.py, which is not in the repository")
 
 
+def test_missing_train_script_names_a_file_of_that_name_elsewhere() -> None:
+    from factsets import FACT_SETS
+
+    from auditor.checks.releasing import final_training_pipeline
+
+    facts = FACT_SETS["broken_final"]()
+    facts.broken_references = [
+        r.model_copy(update={"same_name": "exps/train.py"}) for r in facts.broken_references
+    ]
+    (f,) = [x for x in final_training_pipeline(facts) if x.signal == "R1.final-training-script"]
+    assert f.message == (
+        "README.md runs train.py, which is not in the repository (a file of that name is at "
+        "exps/train.py), and no other final-training entry point exists."
+    )
+
+
 def test_search_that_trains_is_not_a_final_training_pipeline() -> None:
     f = finding("search_only", "R1.final-training-script")
     assert places(f) == [("train_search.py", 70), (None, None)]

@@ -127,6 +127,20 @@ def test_broken_script_invocations_come_from_roles_facts(tmp_path: Path) -> None
     ]
 
 
+def test_a_moved_script_is_named_when_one_file_has_its_name(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path / "r",
+        {"exps/basic/basic-eval.py": "print(1)\n", "a/util.py": "", "b/util.py": ""},
+    )
+
+    def run(script: str) -> ScriptInvocation:
+        return ScriptInvocation(path="README.md", line=3, script=script, resolved=None)
+
+    facts = probe(root, Facts(script_invocations=[run("./exps/basic-eval.py"), run("util.py")]))
+    hints = {b.target: b.same_name for b in facts.broken_references}
+    assert hints == {"./exps/basic-eval.py": "exps/basic/basic-eval.py", "util.py": None}
+
+
 def test_package_repos_do_not_flag_undeclared_third_party(tmp_path: Path) -> None:
     root = make_repo(
         tmp_path / "r",
