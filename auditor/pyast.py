@@ -248,10 +248,6 @@ class PyModule:
         parts.append(self.aliases.get(node.id, node.id))
         return ".".join(reversed(parts))
 
-    def calls_to(self, names: set[str] | frozenset[str]) -> list[CallSite]:
-        """Calls whose qualified name is one of `names` (or ends with '.' + one of them)."""
-        return [c for c in self.calls if c.name in names]
-
     def segment(self, node: ast.AST) -> str:
         """Source text of a node, clipped; reads the cached lines (ast.get_source_segment
         re-splits the whole file on every call). Offsets are UTF-8 byte offsets."""

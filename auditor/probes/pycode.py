@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from auditor.facts import CodeSignal, Located
+from auditor.facts import CodeSignal
 from auditor.pyast import CallSite, ClassInfo, PyModule
 
 MAX_PER_KIND = 300
@@ -239,8 +239,3 @@ class Traits:
         bucket = self.at.setdefault((code.path, code.scope_at(line)), [])
         if len(bucket) < 40 and all(t != trait for t, _ in bucket):
             bucket.append((trait, f"{reason} ({code.path}:{code.module.file_line(line)})"))
-
-
-def located_line(fact: Located) -> int:
-    """A fact's line, or 0 when it has none (for sorting)."""
-    return fact.line or 0

@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from auditor.models import AuditReport, Status
 from auditor.report import highlight, html_view
+from auditor.report.labels import clip
 from auditor.report.links import safe_url
 from auditor.report.plots import Plot, learning_curve_plots, rerun_plots
 from auditor.resources import templates_dir
@@ -34,9 +35,7 @@ def _environment(root: Path) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(
-        clip=html_view.clip, tail=html_view.tail, num=html_view.num, seconds=html_view.seconds
-    )
+    env.filters.update(clip=clip, tail=html_view.tail, num=html_view.num, seconds=html_view.seconds)
     env.globals.update(
         badge=html_view.badge,
         safe_url=safe_url,

@@ -133,12 +133,6 @@ def tree_url(permalink_base: str | None) -> str | None:
     return url.replace("/blob/", "/tree/", 1) if url else None
 
 
-def clip(text: object, limit: int = 300) -> str:
-    """Untrusted text bounded to `limit` characters."""
-    value = str(text)
-    return value if len(value) <= limit else value[: limit - 1] + "…"
-
-
 def tail(text: str, lines: int = 25, chars: int = 3000) -> str:
     """The last lines of a run's output, bounded."""
     kept = "\n".join(text.rstrip().splitlines()[-lines:])

@@ -74,3 +74,9 @@ def count_parts(report: AuditReport) -> list[str]:
         noun = "answer" if contradicted == 1 else "answers"
         parts.append(f"{contradicted} declared {noun} not backed")
     return parts
+
+
+def clip(text: object, limit: int = 300) -> str:
+    """Untrusted text bounded to `limit` characters, an ellipsis marking the cut."""
+    value = str(text)
+    return value if len(value) <= limit else value[: limit - 1] + "…"

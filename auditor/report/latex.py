@@ -18,6 +18,7 @@ from auditor.report.labels import (
     STATUS_WORD,
     agreement_label,
     answer_word,
+    clip,
     count_parts,
     disagreements,
 )
@@ -52,8 +53,7 @@ class Row:
 
 
 def _clip(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= _MAX_TEXT else text[: _MAX_TEXT - 1] + "…"
+    return clip(" ".join(text.split()), _MAX_TEXT)
 
 
 def _tex(text: str) -> str:

@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import quote
 
 from auditor.models import AuditReport, Evidence, EvidenceKind, Status, Verdict
-from auditor.report.labels import DISAGREEMENTS, declared_label, disagreements
+from auditor.report.labels import DISAGREEMENTS, clip, declared_label, disagreements
 from auditor.report.terminal import describe_evidence
 from checklist import Checklist, Item
 
@@ -32,8 +32,7 @@ Json = dict[str, Any]
 
 
 def _clip(text: str, limit: int = _MAX_TEXT) -> str:
-    text = text.strip()
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return clip(text.strip(), limit)
 
 
 def _rule_name(title: str) -> str:
