@@ -126,7 +126,7 @@ def _add_run_args(group: argparse._ArgumentGroup) -> None:
     group.add_argument(
         "--cache-dir",
         type=Path,
-        help="where git URLs are cloned and re-run results are kept "
+        help="where git URLs are cloned and parsed files and re-run results are kept "
         "(default: $NAS_AUDIT_CACHE or ~/.cache/nas-audit)",
     )
     group.add_argument(
@@ -139,7 +139,8 @@ def _add_run_args(group: argparse._ArgumentGroup) -> None:
     group.add_argument(
         "--no-cache",
         action="store_true",
-        help="re-run again even where cached results of the same commit exist",
+        help="read nothing cached (parsed files, re-runs of the same commit): parse and "
+        "re-run again, and keep the fresh results",
     )
     group.add_argument(
         "--python",

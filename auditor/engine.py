@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Literal
 from auditor import __version__
 from auditor.errors import AuditorError
 from auditor.facts import Evidence, Facts
+from auditor.indexcache import IndexCache
 from auditor.inventory import DEFAULT_MAX_FILE_BYTES, build_inventory
 from auditor.models import AuditReport, ChecklistRef, TargetInfo, ToolInfo, Verdict
 from auditor.probes import run_probes
@@ -80,7 +81,8 @@ def run_audit(
     snapshot = open_target(options.source, options.ref, options.cache_dir)
     inventory = build_inventory(snapshot, options.max_file_bytes)
     progress(f"reading {len(inventory.files)} files ({len(inventory.skipped)} skipped)")
-    repo = Repo(snapshot, inventory)
+    cache = IndexCache(options.cache_dir or default_cache_dir(), read=not options.no_cache)
+    repo = Repo(snapshot, inventory, index_cache=cache)
     with _gc_paused():
         facts = run_probes(repo)
         # NOTE: drop the trees while the collector is paused: once it resumes, its first pass

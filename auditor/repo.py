@@ -12,6 +12,7 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 from auditor.facts import ReadMode, ReadNote
+from auditor.indexcache import IndexCache
 from auditor.inventory import FileEntry, FileKind, Inventory
 from auditor.pyast import PyModule, parse_module
 from auditor.target import Snapshot
@@ -27,6 +28,7 @@ class Repo:
 
     snapshot: Snapshot
     inventory: Inventory
+    index_cache: IndexCache | None = None  # indexed modules kept between audits
     read_notes: list[ReadNote] = field(default_factory=list)
     _text: dict[str, str | None] = field(default_factory=dict)
     _modules: dict[str, PyModule] | None = None
@@ -72,7 +74,6 @@ class Repo:
             for entry in self.files(FileKind.PYTHON, FileKind.NOTEBOOK):
                 module = self._load_module(entry)
                 if module is not None:
-                    module.release_tree()
                     self._modules[entry.path] = module
         return self._modules
 
@@ -93,15 +94,14 @@ class Repo:
         text = self.text(entry.path)
         if text is None:
             return None
+        line_map = None
         if entry.kind is FileKind.NOTEBOOK:
-            source, line_map, error = notebook_source(text)
+            text, line_map, error = notebook_source(text)
             if error:
                 self.read_notes.append(ReadNote(path=entry.path, mode="error", reason=error))
                 return None
-            module = parse_module(entry.path, source)
-            module.line_map = line_map
-        else:
-            module = parse_module(entry.path, text)
+        module = self._indexed(entry.path, text)
+        module.line_map = line_map
         if module.mode is not ReadMode.AST:
             how = (
                 "read after rewriting Python 2 idioms"
@@ -111,6 +111,17 @@ class Repo:
             self.read_notes.append(
                 ReadNote(path=entry.path, mode=module.mode, reason=f"{module.error}; {how}")
             )
+        return module
+
+    def _indexed(self, path: str, text: str) -> PyModule:
+        """The module parsed and indexed, its tree freed: from the cache when unchanged."""
+        cache = self.index_cache
+        module = cache.load(path, text) if cache is not None else None
+        if module is None:
+            module = parse_module(path, text)
+            module.release_tree()
+            if cache is not None:
+                cache.store(module, text)
         return module
 
     def resolve_import(self, name: str, level: int, importer: str) -> str | None:

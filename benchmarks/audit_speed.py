@@ -1,15 +1,19 @@
 """Speed and memory of a static audit, as ratios measured in one run (not a timed test).
 
-For each repository given, alternate three whole processes, N pairs each:
-  floor  – a bare script that lists the tracked .py files and ast.parse()s each one;
-  audit  – `nas-audit audit REPO --format json`;
-  bandit – `bandit -r REPO -f json` (when installed), the reference static analyser.
-Prints median wall and CPU time, the audit/floor and audit/bandit ratios, and peak RSS of
+For each repository given, alternate whole processes, N rounds each:
+  floor   – a bare script that lists the tracked .py files and ast.parse()s each one;
+  imports – the interpreter importing what an audit imports, and nothing else (fixed cost);
+  cold    – `nas-audit audit REPO --format json` with an empty cache folder each time: every
+            file is parsed and indexed, and the index cache is written (a first audit);
+  audit   – the same with the cache the previous rounds left (an unchanged repository audited
+            again: a pre-commit hook, CI on a later commit, a reviewer's second look);
+  bandit  – `bandit -r REPO -f json` (when installed), the reference static analyser.
+Prints median wall and CPU time, the ratios to the floor and to bandit, and peak RSS of
 each; CPU time (user + system of the child) is steadier than wall time on a busy machine.
 
 Every process runs with its bytecode cached, as an installed tool does (pip compiles a wheel's
 modules at install time): PYTHONDONTWRITEBYTECODE is dropped, bytecode goes to a temporary
-PYTHONPYCACHEPREFIX, and one warm-up round is not counted. `--cold` keeps the environment as it
+PYTHONPYCACHEPREFIX, and one warm-up round is not counted. `--no-pyc` keeps the environment as it
 is (in a checkout with PYTHONDONTWRITEBYTECODE=1 every run then recompiles the auditor).
 
     python benchmarks/audit_speed.py /tmp/real/naslib /tmp/real/nni --pairs 10
@@ -43,8 +47,21 @@ for rel in filter(None, out.decode().split("\0")):
 """
 
 
+IMPORTS = (
+    "import auditor.cli, auditor.engine, auditor.report.json\n"
+    "from auditor.probes import _probes\n"
+    "_probes()"
+)
+
+
 def run_once(cmd: list[str], env: dict[str, str]) -> tuple[float, float, float]:
     """Wall seconds, CPU seconds (user + system) and peak RSS (MiB) of one child process."""
+    if "{fresh}" in cmd:  # a new, empty cache folder for this run
+        fresh = tempfile.mkdtemp(prefix="nas-audit-cold-")
+        try:
+            return run_once([fresh if part == "{fresh}" else part for part in cmd], env)
+        finally:
+            shutil.rmtree(fresh, ignore_errors=True)
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     _, _, usage = os.wait4(proc.pid, 0)
@@ -61,20 +78,14 @@ def python_files(repo: Path) -> tuple[int, int]:
     return len(files), sum(f.stat().st_size for f in files if f.is_file())
 
 
-def measure(repo: Path, pairs: int, env: dict[str, str]) -> None:
-    """Alternate floor, audit and bandit `pairs` times and print medians and ratios."""
+def measure(repo: Path, pairs: int, env: dict[str, str], cache: str) -> None:
+    """Alternate the commands `pairs` times and print medians and ratios."""
+    audit = [sys.executable, "-m", "auditor", "audit", str(repo), "--format", "json", "--quiet"]
     commands = {
         "floor": [sys.executable, "-c", FLOOR, str(repo)],
-        "audit": [
-            sys.executable,
-            "-m",
-            "auditor",
-            "audit",
-            str(repo),
-            "--format",
-            "json",
-            "--quiet",
-        ],
+        "imports": [sys.executable, "-c", IMPORTS],
+        "cold": [*audit, "--cache-dir", "{fresh}"],
+        "audit": [*audit, "--cache-dir", cache],
     }
     bandit = shutil.which("bandit") or str(Path(sys.executable).with_name("bandit"))
     if Path(bandit).exists():
@@ -99,16 +110,14 @@ def measure(repo: Path, pairs: int, env: dict[str, str]) -> None:
             f"  {name:7s} median {med[name]:.3f} s (CPU {cpu_med[name]:.3f} s)   "
             f"peak RSS {rss[name]:.0f} MiB"
         )
-    print(
-        f"  audit / floor  = {med['audit'] / med['floor']:.2f}x   "
-        f"(CPU {cpu_med['audit'] / cpu_med['floor']:.2f}x)"
-    )
-    if "bandit" in med:
+    for name in ("cold", "audit"):
         print(
-            f"  audit / bandit = {med['audit'] / med['bandit']:.2f}x   "
-            f"(CPU {cpu_med['audit'] / cpu_med['bandit']:.2f}x; "
-            f"bandit / floor = {med['bandit'] / med['floor']:.1f}x)"
+            f"  {name:5s} / floor  = {med[name] / med['floor']:.2f}x   "
+            f"(CPU {cpu_med[name] / cpu_med['floor']:.2f}x)"
+            + (f"   {name} / bandit = {med[name] / med['bandit']:.2f}x" if "bandit" in med else "")
         )
+    if "bandit" in med:
+        print(f"  bandit / floor = {med['bandit'] / med['floor']:.1f}x")
 
 
 def main() -> None:
@@ -117,17 +126,20 @@ def main() -> None:
     parser.add_argument("repos", nargs="+", type=Path, help="git worktrees to audit")
     parser.add_argument("--pairs", type=int, default=10, help="rounds per repository (>= 10)")
     parser.add_argument(
-        "--cold", action="store_true", help="keep the environment (no bytecode cache)"
+        "--no-pyc", action="store_true", help="keep the environment (no bytecode cache)"
     )
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="nas-audit-pyc-") as cache:
+    with (
+        tempfile.TemporaryDirectory(prefix="nas-audit-pyc-") as pyc,
+        tempfile.TemporaryDirectory(prefix="nas-audit-cache-") as cache,
+    ):
         env = dict(os.environ)
-        if not args.cold:
+        if not args.no_pyc:
             env.pop("PYTHONDONTWRITEBYTECODE", None)
-            env["PYTHONPYCACHEPREFIX"] = cache
-        print("bytecode: " + ("as the environment says" if args.cold else f"cached in {cache}"))
+            env["PYTHONPYCACHEPREFIX"] = pyc
+        print("bytecode: " + ("as the environment says" if args.no_pyc else f"cached in {pyc}"))
         for repo in args.repos:
-            measure(repo.resolve(), args.pairs, env)
+            measure(repo.resolve(), args.pairs, env, cache)
 
 
 if __name__ == "__main__":

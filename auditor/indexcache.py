@@ -1,0 +1,126 @@
+"""Indexed Python modules kept between audits: `<cache_dir>/index/<fingerprint>/<key>.pickle`.
+
+Parsing and indexing every file is most of a static audit's time; a file that did not change
+since the last audit (same path, same text) is read back instead, as ruff and mypy do. The
+fingerprint names the Python version, the tool version and a hash of the indexer's source
+(`pyast.py`), so an upgrade or a changed indexer never reads old records; older fingerprints'
+folders are removed when a new one is made.
+
+NOTE: entries are pickles. The cache folder belongs to the user who runs nas-audit (created
+0700) and is never inside the audited repository; audited code never runs in a static audit,
+and a re-run gets its own home and read-only binds where the OS allows. Nothing read from an
+entry is trusted beyond its type: a wrong or damaged entry is a miss.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from auditor import __version__, pyast
+from auditor.pyast import PyModule
+
+FORMAT = 1  # bump when the cache's own layout changes
+
+
+def fingerprint() -> str | None:
+    """What the cached records depend on besides the file; None when it cannot be known."""
+    try:
+        indexer = Path(pyast.__file__).read_bytes()
+    except OSError:
+        return None
+    digest = hashlib.blake2b(indexer, digest_size=8).hexdigest()
+    version = "".join(ch if ch.isalnum() or ch in ".-" else "_" for ch in __version__)
+    return f"py{sys.version_info[0]}{sys.version_info[1]}-v{version}-f{FORMAT}-{digest}"
+
+
+def _private(folder: Path) -> bool:
+    """Whether only this user can have written the folder's entries (pickles run code when
+    loaded): owned by us and not writable by group or others, nor is the folder above it."""
+    try:
+        for part in (folder, folder.parent):
+            status = part.stat()
+            if status.st_uid != os.getuid() or status.st_mode & 0o022:
+                return False
+    except OSError:
+        return False  # NOTE: no folder yet: nothing to read
+    return True
+
+
+class IndexCache:
+    """Load and store indexed modules by path and text.
+
+    `read=False` (`--no-cache`) still stores fresh entries, as the re-run cache does.
+    """
+
+    def __init__(self, cache_dir: Path, *, read: bool = True) -> None:
+        stamp = fingerprint()
+        self.folder = cache_dir / "index" / stamp if stamp else None
+        self.read = read and self.folder is not None and _private(self.folder)
+        self._ready = False
+        self.hits = self.misses = 0
+
+    @staticmethod
+    def key(path: str, text: str) -> str:
+        digest = hashlib.blake2b(path.encode("utf-8", "surrogateescape") + b"\0", digest_size=16)
+        digest.update(text.encode("utf-8", "surrogateescape"))
+        return digest.hexdigest()
+
+    def load(self, path: str, text: str) -> PyModule | None:
+        """The module indexed from exactly this path and text, or None."""
+        if not self.read:
+            return None
+        assert self.folder is not None
+        try:
+            with open(self.folder / f"{self.key(path, text)}.pickle", "rb") as handle:
+                module = pickle.load(handle)
+        except Exception:  # NOTE: a damaged or foreign entry is a miss, never an error
+            self.misses += 1
+            return None
+        if not isinstance(module, PyModule) or module.path != path:
+            self.misses += 1
+            return None
+        self.hits += 1
+        return module
+
+    def store(self, module: PyModule, text: str) -> None:
+        """Keep a freshly indexed module (trees already freed); a full disk is not an error."""
+        if self.folder is None or not self._prepare():
+            return
+        try:
+            handle, temp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-", suffix=".pickle")
+        except OSError:
+            return
+        lines, module._lines = module._lines, None  # NOTE: derived from the source; rebuilt
+        try:
+            with os.fdopen(handle, "wb") as out:
+                pickle.dump(module, out, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temp, self.folder / f"{self.key(module.path, text)}.pickle")
+        except (OSError, pickle.PicklingError, RecursionError):
+            Path(temp).unlink(missing_ok=True)
+        finally:
+            module._lines = lines
+
+    def _prepare(self) -> bool:
+        """Make the folder on first store and drop other fingerprints' folders."""
+        if self._ready:
+            return True
+        assert self.folder is not None
+        try:
+            fresh = not self.folder.is_dir()
+            self.folder.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            self.folder.mkdir(exist_ok=True, mode=0o700)
+        except OSError:
+            self.folder = None
+            return False
+        if fresh:
+            for old in self.folder.parent.iterdir():
+                if old != self.folder and old.is_dir():
+                    shutil.rmtree(old, ignore_errors=True)
+        self._ready = True
+        return True

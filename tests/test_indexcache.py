@@ -1,0 +1,163 @@
+"""The index cache: an unchanged file is read back, never a stale or damaged entry."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from builders import audit, git, make_repo, write_files
+from nasfixtures import compliant_files
+
+from auditor.indexcache import IndexCache, fingerprint
+from auditor.inventory import build_inventory
+from auditor.models import AuditReport
+from auditor.pyast import parse_module
+from auditor.repo import Repo
+from auditor.target import open_target
+
+_TIMING = ("started_at", "finished_at", "duration_seconds")
+
+
+def _comparable(report: AuditReport) -> dict[str, object]:
+    data = json.loads(report.model_dump_json())
+    return {k: v for k, v in data.items() if k not in _TIMING}
+
+
+def _indexed(root: Path, cache: IndexCache) -> Repo:
+    snapshot = open_target(str(root))
+    repo = Repo(snapshot, build_inventory(snapshot), index_cache=cache)
+    assert repo.modules
+    return repo
+
+
+def _entries(cache_dir: Path) -> list[Path]:
+    return sorted(cache_dir.glob("index/*/*.pickle"))
+
+
+def test_second_audit_reads_every_module_back_with_the_same_report(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "r", compliant_files())
+    cache_dir = tmp_path / "cache"
+    first = audit(root, cache_dir=cache_dir)
+    python_files = first.facts.python_files
+    assert len(_entries(cache_dir)) == python_files > 3
+
+    cache = IndexCache(cache_dir)
+    _indexed(root, cache)
+    assert (cache.hits, cache.misses) == (python_files, 0)
+    assert _comparable(audit(root, cache_dir=cache_dir)) == _comparable(first)
+
+
+def test_a_changed_file_is_indexed_again_and_its_change_is_seen(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "r", {"train.py": "import torch\n", "util.py": "x = 1\n"})
+    cache_dir = tmp_path / "cache"
+    _indexed(root, IndexCache(cache_dir))
+    write_files(root, {"train.py": "import torch\ntorch.manual_seed(7)\n"})
+
+    cache = IndexCache(cache_dir)
+    repo = _indexed(root, cache)
+    assert (cache.hits, cache.misses) == (1, 1)
+    assert [c.name for c in repo.modules["train.py"].calls] == ["torch.manual_seed"]
+
+
+def test_the_same_text_under_another_path_is_not_shared(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "r", {"a.py": "def f():\n    pass\n"})
+    cache_dir = tmp_path / "cache"
+    _indexed(root, IndexCache(cache_dir))
+    git(root, "mv", "a.py", "b.py")
+
+    cache = IndexCache(cache_dir)
+    repo = _indexed(root, cache)
+    assert (cache.hits, cache.misses) == (0, 1)
+    assert repo.modules["b.py"].path == "b.py"
+
+
+@pytest.mark.parametrize("damage", [b"", b"not a pickle", b"\x80\x05K\x01."])
+def test_a_damaged_or_foreign_entry_is_a_miss(tmp_path: Path, damage: bytes) -> None:
+    """Truncated files, garbage, and a valid pickle of something else (the int 1)."""
+    root = make_repo(tmp_path / "r", {"train.py": "import random\nrandom.seed(3)\n"})
+    cache_dir = tmp_path / "cache"
+    _indexed(root, IndexCache(cache_dir))
+    [entry] = _entries(cache_dir)
+    entry.write_bytes(damage)
+
+    cache = IndexCache(cache_dir)
+    repo = _indexed(root, cache)
+    assert (cache.hits, cache.misses) == (0, 1)
+    assert [c.name for c in repo.modules["train.py"].calls] == ["random.seed"]
+
+
+def test_an_entry_of_another_path_under_this_key_is_a_miss(tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    cache = IndexCache(cache_dir)
+    text = "x = 1\n"
+    cache.store(parse_module("other.py", text), text)
+    [entry] = _entries(cache_dir)
+    entry.rename(entry.with_name(f"{IndexCache.key('mine.py', text)}.pickle"))
+    assert cache.load("mine.py", text) is None
+
+
+def test_no_cache_reads_nothing_but_stores_fresh_entries(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "r", {"train.py": "x = 1\n"})
+    cache_dir = tmp_path / "cache"
+    _indexed(root, IndexCache(cache_dir))
+    stored = _entries(cache_dir)[0].stat().st_mtime_ns
+
+    cache = IndexCache(cache_dir, read=False)
+    _indexed(root, cache)
+    assert (cache.hits, cache.misses) == (0, 0)
+    assert _entries(cache_dir)[0].stat().st_mtime_ns >= stored
+
+
+def test_an_unwritable_cache_folder_does_not_stop_the_audit(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "r", {"train.py": "import torch\ntorch.manual_seed(1)\n"})
+    blocker = tmp_path / "cache"
+    blocker.write_text("a file where the folder should be")
+    report = audit(root, cache_dir=blocker)
+    assert report.facts.python_files == 1
+    assert blocker.read_text() == "a file where the folder should be"
+
+
+def test_other_fingerprints_folders_are_removed_when_a_new_one_is_made(tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    stale = cache_dir / "index" / "py30-v0.0.1-f0-0000000000000000"
+    stale.mkdir(parents=True)
+    (stale / "old.pickle").write_bytes(b"old")
+    IndexCache(cache_dir).store(parse_module("a.py", "x = 1\n"), "x = 1\n")
+    assert [p.name for p in (cache_dir / "index").iterdir()] == [fingerprint()]
+
+
+def test_cached_modules_keep_line_maps_and_python2_notes(tmp_path: Path) -> None:
+    """What the repository adds to a module (notebook line map, read notes) is not cached."""
+    notebook = {
+        "cells": [
+            {"cell_type": "markdown", "source": ["# Search\n"]},
+            {"cell_type": "code", "source": ["import torch\n", "torch.manual_seed(0)\n"]},
+        ],
+        "nbformat": 4,
+        "metadata": {},
+    }
+    files = {"search.ipynb": json.dumps(notebook, indent=1), "old.py": "print 'hello'\n"}
+    root = make_repo(tmp_path / "r", files)
+    cache_dir = tmp_path / "cache"
+    fresh = _indexed(root, IndexCache(cache_dir))
+    cache = IndexCache(cache_dir)
+    cached = _indexed(root, cache)
+    assert cache.hits == 2
+    assert cached.modules["search.ipynb"].line_map == fresh.modules["search.ipynb"].line_map
+    assert cached.read_notes == fresh.read_notes != []
+
+
+@pytest.mark.parametrize("folder", ["index", "stamp"])
+def test_entries_others_could_have_written_are_not_read(tmp_path: Path, folder: str) -> None:
+    root = make_repo(tmp_path / "r", {"train.py": "x = 1\n"})
+    cache_dir = tmp_path / "cache"
+    _indexed(root, IndexCache(cache_dir))
+    [entry] = _entries(cache_dir)
+    shared = entry.parent if folder == "stamp" else entry.parent.parent
+    assert shared.stat().st_mode & 0o777 == 0o700
+    shared.chmod(0o770)
+
+    cache = IndexCache(cache_dir)
+    _indexed(root, cache)
+    assert (cache.hits, cache.misses) == (0, 0)
