@@ -55,13 +55,15 @@ def _private(folder: Path) -> bool:
 class IndexCache:
     """Load and store indexed modules by path and text.
 
-    `read=False` (`--no-cache`) still stores fresh entries, as the re-run cache does.
+    `read=False` (`--no-cache`) reads no earlier audit's entries but still stores fresh ones,
+    as the re-run cache does; `load_fresh` reads back what this audit's workers stored.
     """
 
     def __init__(self, cache_dir: Path, *, read: bool = True) -> None:
         stamp = fingerprint()
         self.folder = cache_dir / "index" / stamp if stamp else None
-        self.read = read and self.folder is not None and _private(self.folder)
+        self.read = read
+        self._trusted: bool | None = None  # decided once the folder exists
         self._ready = False
         self.hits = self.misses = 0
 
@@ -72,30 +74,40 @@ class IndexCache:
         return digest.hexdigest()
 
     def load(self, path: str, text: str) -> PyModule | None:
-        """The module indexed from exactly this path and text, or None."""
+        """The module an earlier audit indexed from exactly this path and text, or None."""
         if not self.read:
+            return None
+        module = self.load_fresh(path, text)
+        if module is None:
+            self.misses += 1
+        else:
+            self.hits += 1
+        return module
+
+    def load_fresh(self, path: str, text: str) -> PyModule | None:
+        """The stored module for this path and text (even with `read=False`), or None."""
+        if not self._readable():
             return None
         assert self.folder is not None
         try:
             with open(self.folder / f"{self.key(path, text)}.pickle", "rb") as handle:
                 module = pickle.load(handle)
         except Exception:  # NOTE: a damaged or foreign entry is a miss, never an error
-            self.misses += 1
             return None
         if not isinstance(module, PyModule) or module.path != path:
-            self.misses += 1
             return None
-        self.hits += 1
         return module
 
-    def store(self, module: PyModule, text: str) -> None:
-        """Keep a freshly indexed module (trees already freed); a full disk is not an error."""
-        if self.folder is None or not self._prepare():
-            return
+    def store(self, module: PyModule, text: str) -> bool:
+        """Keep a freshly indexed module (trees already freed); False when it could not be
+        stored (a full disk or a read-only folder is not an error)."""
+        if not self.writable():
+            return False
+        assert self.folder is not None
         try:
             handle, temp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-", suffix=".pickle")
         except OSError:
-            return
+            return False
         lines, module._lines = module._lines, None  # NOTE: derived from the source; rebuilt
         try:
             with os.fdopen(handle, "wb") as out:
@@ -103,14 +115,18 @@ class IndexCache:
             os.replace(temp, self.folder / f"{self.key(module.path, text)}.pickle")
         except (OSError, pickle.PicklingError, RecursionError):
             Path(temp).unlink(missing_ok=True)
+            return False
         finally:
             module._lines = lines
+        return True
 
-    def _prepare(self) -> bool:
-        """Make the folder on first store and drop other fingerprints' folders."""
+    def writable(self) -> bool:
+        """Make the folder on first use (dropping other fingerprints' folders); False when
+        there is none and none can be made."""
         if self._ready:
             return True
-        assert self.folder is not None
+        if self.folder is None:
+            return False
         try:
             fresh = not self.folder.is_dir()
             self.folder.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -124,3 +140,10 @@ class IndexCache:
                     shutil.rmtree(old, ignore_errors=True)
         self._ready = True
         return True
+
+    def _readable(self) -> bool:
+        if self._trusted is None:
+            if self.folder is None or not self.folder.is_dir():
+                return False  # NOTE: undecided: this audit may make the folder
+            self._trusted = _private(self.folder)
+        return self._trusted

@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING
 
 from auditor.facts import ReadMode, ReadNote
 from auditor.indexcache import IndexCache
+from auditor.indexing import index_sources
 from auditor.inventory import FileEntry, FileKind, Inventory
-from auditor.pyast import PyModule, parse_module
+from auditor.pyast import PyModule
 from auditor.target import Snapshot
 
 if TYPE_CHECKING:
@@ -70,11 +71,16 @@ class Repo:
     def modules(self) -> dict[str, PyModule]:
         """Every Python file and notebook, parsed once, by path (trees freed once indexed)."""
         if self._modules is None:
-            self._modules = {}
+            sources: list[tuple[str, str]] = []
+            line_maps: dict[str, list[int]] = {}
             for entry in self.files(FileKind.PYTHON, FileKind.NOTEBOOK):
-                module = self._load_module(entry)
-                if module is not None:
-                    self._modules[entry.path] = module
+                text = self._source(entry, line_maps)
+                if text is not None:
+                    sources.append((entry.path, text))
+            self._modules = index_sources(sources, self.index_cache)
+            for path, module in self._modules.items():
+                module.line_map = line_maps.get(path)
+                self._note_fallback(module)
         return self._modules
 
     def module(self, path: str) -> PyModule | None:
@@ -90,39 +96,30 @@ class Repo:
             self._codes = {path: Code(module) for path, module in sorted(self.modules.items())}
         return list(self._codes.values())
 
-    def _load_module(self, entry: FileEntry) -> PyModule | None:
+    def _source(self, entry: FileEntry, line_maps: dict[str, list[int]]) -> str | None:
+        """The Python text of a file: a notebook's code cells, with their .ipynb lines."""
         text = self.text(entry.path)
-        if text is None:
+        if text is None or entry.kind is not FileKind.NOTEBOOK:
+            return text
+        source, line_map, error = notebook_source(text)
+        if error:
+            self.read_notes.append(ReadNote(path=entry.path, mode="error", reason=error))
             return None
-        line_map = None
-        if entry.kind is FileKind.NOTEBOOK:
-            text, line_map, error = notebook_source(text)
-            if error:
-                self.read_notes.append(ReadNote(path=entry.path, mode="error", reason=error))
-                return None
-        module = self._indexed(entry.path, text)
-        module.line_map = line_map
-        if module.mode is not ReadMode.AST:
-            how = (
-                "read after rewriting Python 2 idioms"
-                if module.mode is ReadMode.REPAIRED
-                else "read token by token"
-            )
-            self.read_notes.append(
-                ReadNote(path=entry.path, mode=module.mode, reason=f"{module.error}; {how}")
-            )
-        return module
+        line_maps[entry.path] = line_map
+        return source
 
-    def _indexed(self, path: str, text: str) -> PyModule:
-        """The module parsed and indexed, its tree freed: from the cache when unchanged."""
-        cache = self.index_cache
-        module = cache.load(path, text) if cache is not None else None
-        if module is None:
-            module = parse_module(path, text)
-            module.release_tree()
-            if cache is not None:
-                cache.store(module, text)
-        return module
+    def _note_fallback(self, module: PyModule) -> None:
+        """Say which files were not read as plain Python 3 (repaired or token by token)."""
+        if module.mode is ReadMode.AST:
+            return
+        how = (
+            "read after rewriting Python 2 idioms"
+            if module.mode is ReadMode.REPAIRED
+            else "read token by token"
+        )
+        self.read_notes.append(
+            ReadNote(path=module.path, mode=module.mode, reason=f"{module.error}; {how}")
+        )
 
     def resolve_import(self, name: str, level: int, importer: str) -> str | None:
         """Repo path of the module `name` imported from `importer` (script or package style)."""
