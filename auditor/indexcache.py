@@ -14,18 +14,22 @@ entry is trusted beyond its type: a wrong or damaged entry is a miss.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
 import shutil
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from auditor import __version__, pyast
 from auditor.pyast import PyModule
 
 FORMAT = 1  # bump when the cache's own layout changes
+MAX_AGE_SECONDS = 30 * 24 * 3600  # entries written longer ago are removed (and made again)
+PRUNE_EVERY_SECONDS = 24 * 3600  # how often an audit looks for such entries
 
 
 def fingerprint() -> str | None:
@@ -50,6 +54,26 @@ def _private(folder: Path) -> bool:
     except OSError:
         return False  # NOTE: no folder yet: nothing to read
     return True
+
+
+def _prune(folder: Path) -> None:
+    """Remove entries written more than MAX_AGE_SECONDS ago, at most once a day, so that the
+    cache holds what was audited lately rather than every version of every file ever seen."""
+    marker = folder / ".pruned"
+    now = time.time()
+    try:
+        if now - marker.stat().st_mtime < PRUNE_EVERY_SECONDS:
+            return
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return
+    with contextlib.suppress(OSError):
+        marker.touch()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.endswith(".pickle") and now - entry.stat().st_mtime > MAX_AGE_SECONDS:
+                    Path(entry.path).unlink(missing_ok=True)
 
 
 class IndexCache:
@@ -138,6 +162,8 @@ class IndexCache:
             for old in self.folder.parent.iterdir():
                 if old != self.folder and old.is_dir():
                     shutil.rmtree(old, ignore_errors=True)
+        else:
+            _prune(self.folder)
         self._ready = True
         return True
 

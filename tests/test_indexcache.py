@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
+import time
 from pathlib import Path
 
 import pytest
 from builders import audit, git, make_repo, write_files
 from nasfixtures import compliant_files
 
+from auditor import indexcache
 from auditor.indexcache import IndexCache, fingerprint
 from auditor.inventory import build_inventory
 from auditor.models import AuditReport
@@ -161,3 +164,25 @@ def test_entries_others_could_have_written_are_not_read(tmp_path: Path, folder: 
     cache = IndexCache(cache_dir)
     _indexed(root, cache)
     assert (cache.hits, cache.misses) == (0, 1)
+
+
+def test_entries_older_than_a_month_are_pruned_once_a_day(tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    text = "x = 1\n"
+    IndexCache(cache_dir).store(parse_module("old.py", text), text)
+    IndexCache(cache_dir).store(parse_module("new.py", text), text)
+    old, new = (cache_dir / "index" / str(fingerprint())).glob("*.pickle")
+    if IndexCache.key("old.py", text) not in old.name:
+        old, new = new, old
+    month_ago = time.time() - indexcache.MAX_AGE_SECONDS - 60
+    os.utime(old, (month_ago, month_ago))
+    marker = old.parent / ".pruned"
+    os.utime(marker, (month_ago, month_ago))  # the last pruning was long ago
+
+    IndexCache(cache_dir).store(parse_module("third.py", text), text)
+    assert not old.exists() and new.exists()
+    assert time.time() - marker.stat().st_mtime < 60
+
+    os.utime(new, (month_ago, month_ago))  # pruned today already: kept until tomorrow
+    IndexCache(cache_dir).store(parse_module("fourth.py", text), text)
+    assert new.exists()
