@@ -457,6 +457,9 @@ def _index(module: PyModule, tree: ast.Module) -> None:
     qualname = module.qualname
     for call in calls:
         qual = qualname(call.func)
+        if qual is None and isinstance(call.func, ast.Subscript):  # `REG[key](...)`: REG[]
+            inner = qualname(call.func.value)
+            qual = None if inner is None else inner + "[]"
         if qual is not None:
             refs: tuple[str, ...] = ()
             keywords: tuple[str | None, ...] = ()
@@ -514,6 +517,8 @@ def value_names(value: ast.expr) -> list[ast.expr]:
     """Names stored by an assignment: `f = helper`, `OPS = {"a": helper}`, `[f, g]`, `f or g`."""
     if isinstance(value, (ast.Name, ast.Attribute)):
         return [value]
+    if isinstance(value, ast.Subscript):  # `cls = MODELS[name]`
+        return value_names(value.value)
     if isinstance(value, ast.IfExp):  # `fn if fn else default_fn`
         return [*value_names(value.body), *value_names(value.orelse)]
     if isinstance(value, ast.BoolOp):  # `fn or default_fn`

@@ -44,6 +44,7 @@ class Net(Base, metaclass=make_meta()):
         while (n := nxt()) is not None:
             if n:
                 yield from gen(n)
+        OPS[op_name()](x)
         raise Boom(msg()) from cause()
 
 if False:
@@ -52,11 +53,15 @@ if False:
 
 
 def _walked(module: PyModule) -> tuple[set[int], set[int], set[int]]:
-    """ids of calls (with a qualified name), assignments and definitions by a full walk."""
+    """ids of calls (with a qualified name, or of a named container's item: `OPS[k](x)`),
+    assignments and definitions by a full walk."""
     assert module.tree is not None
     nodes = list(ast.walk(module.tree))
     calls = {
-        id(n) for n in nodes if isinstance(n, ast.Call) and module.qualname(n.func) is not None
+        id(n)
+        for n in nodes
+        if isinstance(n, ast.Call)
+        and module.qualname(n.func.value if isinstance(n.func, ast.Subscript) else n.func)
     }
     assigns = {
         id(n)
@@ -91,6 +96,7 @@ def test_index_finds_calls_in_every_nesting() -> None:
     names = {c.name for c in module.calls}
     for expected in ("numpy.random.seed", "annotate", "ldefault", "lbody", "width", "guard"):
         assert expected in names
+    assert "OPS[]" in names  # a call of what a container holds names the container
     fstring_line = NESTED.splitlines().index('        print(f"{fmt(x)!r:>{width()}}")') + 1
     assert {c.line for c in module.calls if c.name == "width"} == {fstring_line}
 

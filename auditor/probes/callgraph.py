@@ -12,7 +12,13 @@ Two views share the one pass over the calls and the name resolution (callgraph_s
 - `callers`: every edge above; a class is a node that reaches its methods and, through its
   repo base classes' nodes, theirs (the seeds probe).
 - `method_callers`: a coarser view (the roles probe): creating a class calls each of its
-  methods and its repo bases' directly; no closure, default-argument or `a or b` value edges.
+  methods and its repo bases' directly, and each method reaches its class's node (for what
+  the class statement itself shows); no closure, default-argument or `a or b` value edges.
+  A registry (`MODELS = {"a": NetA}` at module level) is a node that reaches its members,
+  reached by the code that uses it (`MODELS[name](...)`, `cls = MODELS[name]`,
+  `MODELS.get(name)`, `MODELS.items()`, passing `MODELS`), not by importing its module.
+  NOTE: the index records no plain reads, so `return MODELS[name]` and `for c in MODELS:`
+  reach no member.
 """
 
 from __future__ import annotations
@@ -164,16 +170,32 @@ class CallGraph:
             if call.line in dead:
                 continue
             caller: FuncKey = (path, call.scope)
-            symbol = self._resolve(module, call.name, call.scope)
+            # `MODELS[name](...)` and `MODELS.get(name)` use the registry MODELS (`_held`)
+            symbol = self._registry(module, _held(call.name), call.scope) or self._resolve(
+                module, call.name, call.scope
+            )
             if symbol:
                 self._link(symbol, (caller, call))
             for ref in call.refs:  # functions passed as arguments: `pool.map(worker, ...)`
                 self._link_name(module, caller, ref, call.scope)
+        registries = self.symbols.registries(module)
         for assign in module.assigns:
+            if assign.scope is None and assign.target in registries:
+                # the module reaches a registry's members in the full view; in the method
+                # view the registry's node does, and the code that uses it reaches that node
+                registry: FuncKey = (path, assign.target)
+                for ref in assign.refs:
+                    self._link_name(module, here, ref, None, False)
+                    for method in self.resolve_methods(module, ref, None):
+                        self._method_callers[method].append((registry, None))
+                continue
             # the method view ignores `a if c else b` and `a or b` values
             both = assign.kind is not ast.IfExp and assign.kind is not ast.BoolOp
             for ref in assign.refs:
-                self._link_name(module, (path, assign.scope), ref, assign.scope, both)
+                if assign.kind is not ast.Subscript:
+                    self._link_name(module, (path, assign.scope), ref, assign.scope, both)
+                elif used := self._registry(module, ref, assign.scope):  # `cls = MODELS[name]`
+                    self._link(used, ((path, assign.scope), None))
         self._add_functions(path, module)
         self._add_classes(path, module)
 
@@ -193,6 +215,7 @@ class CallGraph:
         for klass, methods in self.symbols.class_methods(path, module).items():
             for method in methods:
                 self._callers[(path, method)].append(((path, klass), None))
+                self._method_callers[(path, klass)].append(((path, method), None))
         for node in class_defs(module):
             for base in self.symbols.direct_bases(path, node.name):
                 self._callers[base].append(((path, node.name), None))
@@ -209,3 +232,21 @@ class CallGraph:
         symbol = self._resolve(module, name, scope)
         if symbol:
             self._link(symbol, (caller, None), both)
+
+    def _registry(self, module: PyModule, name: str | None, scope: str | None) -> Symbol | None:
+        """The registry that `name` denotes, if it denotes one (`T = List[int]` creates nothing,
+        `Net.get(key)` calls one method of Net)."""
+        symbol = self._resolve(module, name, scope) if name else None
+        return symbol if symbol and self.symbols.is_registry(symbol) else None
+
+
+_READS = ("[]", ".get", ".items", ".values")  # `REG[key](...)` is indexed as a call of `REG[]`
+
+
+def _held(name: str) -> str | None:
+    """The container whose members a call reads: `REG[key](...)`, `REG.get(key)`,
+    `REG.items()` and `REG.values()` read what `REG` holds."""
+    for suffix in _READS:
+        if name.endswith(suffix):
+            return name.removesuffix(suffix)
+    return None

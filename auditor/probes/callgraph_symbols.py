@@ -2,11 +2,14 @@
 
 Names resolve through imports (absolute, relative, star), re-exports (`from .utils import
 set_seed` in a package `__init__`), nested scopes, `self.`/`cls.` methods and repo base
-classes. Every answer is cached: the graph asks the same questions thousands of times.
+classes. A name also denotes a registry: a module-level container of names (`MODELS = {"a":
+NetA}`), whose members run where it is used (`MODELS[name](...)`), not where it is imported.
+Every answer is cached: the graph asks the same questions thousands of times.
 """
 
 from __future__ import annotations
 
+import ast
 from collections import defaultdict
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
@@ -20,6 +23,7 @@ FuncKey = tuple[str, str | None]  # (repo path, dotted function name); None: mod
 Symbol = tuple[str, str]  # (repo path, dotted name of a function or class)
 
 MAX_HOPS = 3  # re-exports and base classes followed at most this deep
+_CONTAINERS = frozenset((ast.Dict, ast.List, ast.Tuple, ast.Set))
 _SELF = frozenset(("", "self", "cls"))  # heads of `.relative`, `self.x`, `cls.x` names
 
 
@@ -44,6 +48,7 @@ class SymbolTable:
         self._short: dict[str, frozenset[str]] = {}
         self._stars: dict[str, bool] = {}
         self._imports: dict[str, set[str]] = {}
+        self._registries: dict[str, frozenset[str]] = {}
 
     def may_be_repo(self, module: PyModule, name: str) -> bool:
         """A cheap filter before resolving: local function names, imported names, `self.`."""
@@ -53,7 +58,8 @@ class SymbolTable:
         short = self._short.get(module.path)
         if short is None:
             names = [f.rsplit(".", 1)[-1] for f in module.functions]
-            short = self._short[module.path] = frozenset([*names, *module.classes])
+            names.extend([*module.classes, *self.registries(module)])
+            short = self._short[module.path] = frozenset(names)
         return name in short or self._star_imports(module)
 
     def symbol(self, module: PyModule, name: str, scope: str | None) -> Symbol | None:
@@ -65,6 +71,22 @@ class SymbolTable:
         except KeyError:
             found = self._symbols[key] = self._lookup(module, name, scope, 0)
             return found
+
+    def registries(self, module: PyModule) -> frozenset[str]:
+        """Names of the module-level containers that hold names: `MODELS = {"a": NetA}`."""
+        found = self._registries.get(module.path)
+        if found is None:
+            found = self._registries[module.path] = frozenset(
+                a.target
+                for a in module.assigns
+                if a.scope is None and a.refs and a.kind in _CONTAINERS and "." not in a.target
+            )
+        return found
+
+    def is_registry(self, symbol: Symbol) -> bool:
+        """Whether a symbol is a registry (not a function or a class)."""
+        module = self.modules.get(symbol[0])
+        return module is not None and symbol[1] in self.registries(module)
 
     def imported_modules(self, path: str, module: PyModule) -> set[str]:
         """Repo modules that `module` imports (their top level runs when it is imported)."""
@@ -121,7 +143,7 @@ class SymbolTable:
             if f"{prefix}.{name}" in module.functions:
                 return module.path, f"{prefix}.{name}"
             prefix = prefix.rpartition(".")[0] or None
-        if name in module.functions or name in module.classes:
+        if name in module.functions or name in module.classes or name in self.registries(module):
             return module.path, name
         if hops < MAX_HOPS and self._star_imports(module):
             for imported in sorted(self.imported_modules(module.path, module)):
@@ -145,7 +167,9 @@ class SymbolTable:
         if module is None or not rest:
             return None
         dotted = ".".join(rest)
-        if dotted in module.functions or (len(rest) == 1 and rest[0] in module.classes):
+        if dotted in module.functions or (
+            len(rest) == 1 and (dotted in module.classes or dotted in self.registries(module))
+        ):
             return path, dotted
         alias = module.aliases.get(rest[0])
         if alias and hops < MAX_HOPS:  # re-exported: `from .utils import set_seed`

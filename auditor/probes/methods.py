@@ -151,6 +151,8 @@ _DERIVE_RE = re.compile(
     r"arch\w*)|get_best\w*|best_arch\w*|_?discretize\w*|get_final_arch\w*|"
     r"export_top\w*|decode_arch\w*)$"
 )
+# Functions that sample architectures: `sample_arch()`, `random_architecture()` (random search)
+_SAMPLER_RE = re.compile(r"^(?:sample_arch|random_sample\w*|random_?arch\w*)$")
 _LOG_CALLS = frozenset({"info", "print", "debug", "log", "write", "warning", "pprint"})
 _SAVE_CALLS_RE = re.compile(r"(?i)^(?:save\w*|dump\w*|write\w*|savetxt|to_json|to_csv)$")
 
@@ -199,10 +201,19 @@ class MethodScan:
         self.shortcuts = Sink(self.facts.estimation_shortcuts)
         self.derivation = Sink(self.facts.architecture_derivation)
 
-    def method(self, code: Code, line: int, family: MethodFamily, kind: str, detail: str) -> None:
-        """A method signal, which also marks its function as search."""
+    def method(
+        self,
+        code: Code,
+        line: int,
+        family: MethodFamily,
+        kind: str,
+        detail: str,
+        klass: str | None = None,
+    ) -> None:
+        """A method signal, which also marks its function (or its class `klass`) as search."""
         self.methods.add(code, line, family, kind, detail)
-        self.traits.note(code, line, "search", f"{family.value}: {kind} {detail}".strip())
+        reason = f"{family.value}: {kind} {detail}".strip()
+        self.traits.note(code, line, "search", reason, klass)
 
     def scan(self, code: Code) -> None:
         """Every signal of one module."""
@@ -247,8 +258,8 @@ class MethodScan:
             if _ENCODING_CLASS_RE.match(name):
                 self.space.add(code, line, "architecture_encoding", name)
             if re.match(r"(?i)^\w*controller$", name) and _has_rnn(code):
-                self.method(code, line, F.REINFORCEMENT_LEARNING, "controller", name)
-            self._named(code, line, name)
+                self.method(code, line, F.REINFORCEMENT_LEARNING, "controller", name, name)
+            self._named(code, line, name, klass=name)
 
     def _functions(self, code: Code) -> None:
         for dotted, info in code.module.functions.items():
@@ -258,17 +269,26 @@ class MethodScan:
                 self.space.add(code, info.line, "architecture_encoding", dotted)
             if _DERIVE_RE.match(name):
                 self.derivation.add(code, info.line, "derive_function", dotted)
-            if name == "sample_arch" or name.startswith("random_sample"):
-                self.traits.note(code, info.line, "search", f"samples architectures: {name}")
+            if _SAMPLER_RE.match(name):
+                # a sampler made by a closure samples where its maker's result is called
+                maker = code.module.functions.get(dotted.rpartition(".")[0])
+                line = maker.line if maker else info.line
+                self.traits.note(code, line, "search", f"samples architectures: {name}")
 
     def _named(
-        self, code: Code, line: int, name: str, detail: str | None = None, classes: bool = True
+        self,
+        code: Code,
+        line: int,
+        name: str,
+        detail: str | None = None,
+        classes: bool = True,
+        klass: str | None = None,
     ) -> None:
         for pattern, family, kind in _NAMED:
             if pattern.match(name):
                 if kind in _OPERATOR_KINDS and name[:1].isupper():
                     break  # `mutate()` is an operator; NNI's `MutationAnchor` class is not
-                self.method(code, line, family, kind, detail or name)
+                self.method(code, line, family, kind, detail or name, klass)
                 break
         for pattern, kind in _SHORTCUT_NAMES:
             if kind == "weight_sharing" and not classes:

@@ -228,14 +228,18 @@ class Sink:
 class Traits:
     """What each function does, for assigning roles to entry points through the call graph.
 
-    Keys are (path, function or None for module level); values are (trait, reason) pairs.
-    Traits: search, opt_step, epoch_loop, genotype_lookup, eval, bench_query, plot.
+    Keys are (path, function, class or None for module level); values are (trait, reason)
+    pairs. Traits: search, opt_step, epoch_loop, genotype_lookup, eval, bench_query, plot.
     """
 
     at: dict[tuple[str, str | None], list[tuple[str, str]]] = field(default_factory=dict)
 
-    def note(self, code: Code, line: int, trait: str, reason: str) -> None:
-        """Record that the function around `line` shows a trait."""
-        bucket = self.at.setdefault((code.path, code.scope_at(line)), [])
+    def note(
+        self, code: Code, line: int, trait: str, reason: str, klass: str | None = None
+    ) -> None:
+        """Record that the function around `line` shows a trait, or the class `klass` (what
+        its class statement shows counts where the class is created or its methods run, not
+        where its module is imported)."""
+        bucket = self.at.setdefault((code.path, klass or code.scope_at(line)), [])
         if len(bucket) < 40 and all(t != trait for t, _ in bucket):
             bucket.append((trait, f"{reason} ({code.path}:{code.module.file_line(line)})"))
