@@ -393,6 +393,18 @@ def darts_missing_import() -> Facts:
 
 
 @fact_set
+def darts_broken_extra_final() -> Facts:
+    """DARTS plus an experimental final-training script that imports a missing module."""
+    facts = darts_like()
+    extra = "exps/meta/train_meta.py"
+    facts.entry_points.append(ep(extra, Role.FINAL_TRAINING, reasons=("epoch loop",)))
+    facts.broken_references = [
+        BrokenReference(path=extra, line=7, target="models.xcore", kind="module_import")
+    ]
+    return facts
+
+
+@fact_set
 def single_random_arch() -> Facts:
     """DARTS plus one randomly sampled architecture as the only 'baseline'."""
     facts = darts_no_seed_docs()

@@ -56,19 +56,21 @@ def _training_of(facts: Facts, final: list[EntryPoint]) -> list[CodeSignal]:
 def final_script(facts: Facts, final: list[EntryPoint]) -> Finding:
     """R1.final-training-script when final-training entry points exist."""
     signal = "R1.final-training-script"
-    who = names(e.path for e in final)
     imports = [
         r
         for r in facts.broken_references
         if r.kind == "module_import" and r.path in {e.path for e in final}
     ]
-    if imports:
+    runnable = [e for e in final if e.path not in {r.path for r in imports}]
+    if not runnable:
         return unknown(
             signal,
             f"{imports[0].path} imports {imports[0].target}, which is missing "
             "from the repository, so the final-training script cannot run as released.",
             located(imports, "import of a missing module") + located(final),
         )
+    final = runnable  # a broken experimental script does not hide a working pipeline
+    who = names(e.path for e in final)
     training = _training_of(facts, final)
     reason = final[0].reasons[0] if final[0].reasons else "role final_training"
     role = (
@@ -80,10 +82,16 @@ def final_script(facts: Facts, final: list[EntryPoint]) -> Finding:
     missing = missing_final_scripts(facts)
     if missing:
         message += f", but {missing[0].target} run in {missing[0].path} is missing"
+    if imports:
+        message += (
+            f"; {names(r.path for r in imports)} cannot run as released ({imports[0].path} "
+            f"imports {imports[0].target}, which is missing)"
+        )
     evidence = (
         located(final, "final-training entry point")
         + located(training, "training code")
         + located(missing, "missing final-training script")
+        + located(imports, "import of a missing module")
     )
     return yes(signal, message + ".", evidence)
 

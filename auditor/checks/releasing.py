@@ -51,7 +51,8 @@ def final_training_pipeline(facts: Facts) -> Iterator[Finding]:
 
     Signals:
         R1.final-training-script: an entry point with role final_training; FALSE when only the
-            search trains, when nothing trains, or when the README runs a missing train script.
+            search trains, when nothing trains, or when the README runs a missing train script;
+            needs review when every such entry point imports a missing module.
         R1.evaluation: evaluation code in the final-training files, or an evaluation entry point.
     Evidence accepted:
         Entry points and their reasons, training code (optimizer steps, epoch loops) in the

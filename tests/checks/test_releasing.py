@@ -26,6 +26,7 @@ CASES = [
     ("broken_final", "R1", FAIL, 0.0, R1, (F, F)),
     ("orphan_trainer", "R1", REVIEW, None, R1, (NV, NV)),
     ("darts_missing_import", "R1", REVIEW, 1.0, R1, (NV, T)),
+    ("darts_broken_extra_final", "R1", PASS, 1.0, R1, (T, T)),
     ("empty", "R1", FAIL, 0.0, R1, (F, F)),
     ("darts_like", "R2", PASS, 1.0, R2, (T, T)),
     ("benchmark_release", "R2", PASS, 0.667, R2, (T, F)),
@@ -129,6 +130,17 @@ def test_missing_import_in_the_final_script_needs_review() -> None:
     f = finding("darts_missing_import", "R1.final-training-script")
     assert places(f)[0] == ("cnn/train.py", 12)
     assert "model_zoo" in f.message
+
+
+def test_a_broken_extra_final_script_does_not_hide_the_working_one() -> None:
+    f = finding("darts_broken_extra_final", "R1.final-training-script")
+    assert f.message == (
+        "cnn/train.py is the final-training pipeline (trains a fixed genotype from scratch), "
+        "with training code in cnn/train.py; exps/meta/train_meta.py cannot run as released "
+        "(exps/meta/train_meta.py imports models.xcore, which is missing)."
+    )
+    assert places(f)[0] == ("cnn/train.py", 56)
+    assert places(f)[-1] == ("exps/meta/train_meta.py", 7)
 
 
 def test_benchmark_release_says_why_not_applicable() -> None:
