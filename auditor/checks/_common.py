@@ -12,6 +12,7 @@ from typing import TypeVar
 
 from auditor.facts import (
     BenchmarkUse,
+    BrokenReference,
     EntryPoint,
     Evidence,
     EvidenceKind,
@@ -129,6 +130,19 @@ def flag_name(key: str) -> str:
 def entries(facts: Facts, role: Role) -> list[EntryPoint]:
     """Entry points with this role, in probe order."""
     return [e for e in facts.entry_points if role in e.roles]
+
+
+def missing_imports(facts: Facts, found: list[EntryPoint]) -> list[BrokenReference]:
+    """Imports of repo modules that do not exist, in these entry points' own files."""
+    paths = {e.path for e in found}
+    return [r for r in facts.broken_references if r.kind == "module_import" and r.path in paths]
+
+
+def runnable(facts: Facts, found: list[EntryPoint]) -> list[EntryPoint]:
+    """The entry points that can run as released (no import of a missing repo module), or all
+    of them when none can: a broken experimental script does not hide a working pipeline."""
+    broken = {r.path for r in missing_imports(facts, found)}
+    return [e for e in found if e.path not in broken] or found
 
 
 def evaluators_of(facts: Facts) -> list[EntryPoint]:

@@ -18,6 +18,7 @@ from auditor.checks._common import (
     names,
     no,
     plural,
+    runnable,
     yes,
 )
 from auditor.facts import (
@@ -52,8 +53,9 @@ class Phase:
 
 
 def phase(facts: Facts, role: Role, label: str, fallback: Iterable[str] = ()) -> Phase:
-    """The phase of this role; without entry points, its files are `fallback` (method code)."""
-    found = tuple(entries(facts, role))
+    """The phase of this role; without entry points, its files are `fallback` (method code).
+    Entry points that cannot run as released are left out while others can (R1 names them)."""
+    found = tuple(runnable(facts, entries(facts, role)))
     return Phase(role, label, found, frozenset(files_of_all(found) if found else fallback))
 
 

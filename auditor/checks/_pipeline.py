@@ -16,8 +16,10 @@ from auditor.checks._common import (
     files_of_all,
     in_files,
     located,
+    missing_imports,
     names,
     no,
+    runnable,
     unknown,
     yes,
 )
@@ -56,20 +58,15 @@ def _training_of(facts: Facts, final: list[EntryPoint]) -> list[CodeSignal]:
 def final_script(facts: Facts, final: list[EntryPoint]) -> Finding:
     """R1.final-training-script when final-training entry points exist."""
     signal = "R1.final-training-script"
-    imports = [
-        r
-        for r in facts.broken_references
-        if r.kind == "module_import" and r.path in {e.path for e in final}
-    ]
-    runnable = [e for e in final if e.path not in {r.path for r in imports}]
-    if not runnable:
+    imports = missing_imports(facts, final)
+    if {e.path for e in final} <= {r.path for r in imports}:  # none of them can run
         return unknown(
             signal,
             f"{imports[0].path} imports {imports[0].target}, which is missing "
             "from the repository, so the final-training script cannot run as released.",
             located(imports, "import of a missing module") + located(final),
         )
-    final = runnable  # a broken experimental script does not hide a working pipeline
+    final = runnable(facts, final)
     who = names(e.path for e in final)
     training = _training_of(facts, final)
     reason = final[0].reasons[0] if final[0].reasons else "role final_training"

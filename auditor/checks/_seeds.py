@@ -128,21 +128,23 @@ def _source_phrase(source: SeedSource) -> str:
 
 def _unseeded_message(facts: Facts, ph: Phase, state: SeedState) -> str:
     missing = names(e.path for e in state.unseeded)
+    one = len(state.unseeded) == 1
+    reaches, seeds = ("reaches", "seeds") if one else ("reach", "seed")
     if state.seeded:
         return (
             f"{names(e.path for e in state.seeded)} {'seeds' if len(state.seeded) == 1 else 'seed'}"
-            f" the random generators, but {missing} reaches no effective seeding call."
+            f" the random generators, but {missing} {reaches} no effective seeding call."
         )
     if state.unfixed:
-        return f"{missing} seeds only from the clock or with None, so every run differs."
+        return f"{missing} {seeds} only from the clock or with None, so every run differs."
     if state.cuda_only and state.cuda_only[0].call in LOCAL_GENERATORS:
         return (
-            f"{missing} seeds only a local torch.Generator ({state.cuda_only[0].path}); the "
+            f"{missing} {seeds} only a local torch.Generator ({state.cuda_only[0].path}); the "
             "global generator that initialises the weights stays unseeded."
         )
     if state.cuda_only:
         return (
-            f"{missing} seeds only CUDA ({state.cuda_only[0].call}); the CPU generator that "
+            f"{missing} {seeds} only CUDA ({state.cuda_only[0].call}); the CPU generator that "
             "initialises the weights stays unseeded."
         )
     if state.broken:
@@ -152,7 +154,7 @@ def _unseeded_message(facts: Facts, ph: Phase, state: SeedState) -> str:
     others = [c for c in facts.seed_calls if c.effective]
     if others:
         return (
-            f"{missing} reaches no seeding call; seeds are set only in "
+            f"{missing} {reaches} no seeding call; seeds are set only in "
             f"{names(c.path for c in others)}."
         )
     return f"No seeding call is reachable from {missing}, and the repository sets no seed."

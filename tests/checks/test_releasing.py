@@ -4,8 +4,9 @@ evidence and wording of the findings that decide them."""
 from __future__ import annotations
 
 import pytest
-from factsets import finding, outcomes, places, verdict
+from factsets import build, ep, finding, outcomes, places, verdict
 
+from auditor.facts import Role
 from auditor.models import EvidenceKind, Outcome, Status
 
 T, F, NA, NV = Outcome.TRUE, Outcome.FALSE, Outcome.NOT_APPLICABLE, Outcome.NOT_AVAILABLE
@@ -281,4 +282,21 @@ def test_method_library_without_search_script_needs_review_for_seeds() -> None:
     assert finding("method_library", "R5.hyperparameters").message == (
         "The search code (nas/strategy/evolution.py) releases 1 hyperparameter "
         "(constant: population_size)."
+    )
+
+
+def test_seeds_of_a_broken_extra_final_script_are_not_asked_for() -> None:
+    """R3 judges the final-training scripts that can run, as R1 does; R1 names the broken one."""
+    assert verdict("darts_like", "R3").status is PASS
+    v = verdict("darts_broken_extra_final", "R3")
+    assert v.status is PASS
+    assert "exps/meta/train_meta.py" not in v.summary
+
+
+def test_unseeded_scripts_are_named_with_a_plural_verb() -> None:
+    facts = build("darts_like")
+    for extra in ("exps/a/train.py", "exps/b/train.py"):
+        facts.entry_points.append(ep(extra, Role.FINAL_TRAINING, reasons=("epoch loop",)))
+    assert finding(facts, "R3.seed-set").message.endswith(
+        "but exps/a/train.py and exps/b/train.py reach no effective seeding call."
     )
