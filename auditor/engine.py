@@ -84,6 +84,9 @@ def run_audit(
     cache = IndexCache(options.cache_dir or default_cache_dir(), read=not options.no_cache)
     repo = Repo(snapshot, inventory, index_cache=cache)
     with _gc_paused():
+        modules = len(repo.modules)
+        if cache.hits:
+            progress(f"{cache.hits} of {modules} Python files unchanged since an earlier audit")
         facts = run_probes(repo)
         # NOTE: drop the trees while the collector is paused: once it resumes, its first pass
         # would otherwise scan every object of every tree (half a second on a large repo)

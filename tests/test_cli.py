@@ -70,7 +70,13 @@ def test_audit_json_keeps_the_contract(tmp_path: Path, capsys: pytest.CaptureFix
     seed = data["facts"]["seed_calls"][0]
     assert (seed["path"], seed["line"], seed["call"]) == ("train.py", 6, "torch.manual_seed")
     assert "opening" in err  # progress goes to stderr
+    assert "unchanged since an earlier audit" not in err
     AuditReport.model_validate(data)
+
+    code, _, err = run(capsys, "audit", str(root), "--format", "json")
+    assert "1 of 1 Python files unchanged since an earlier audit" in err
+    code, _, err = run(capsys, "audit", str(root), "--format", "json", "--no-cache")
+    assert "unchanged since an earlier audit" not in err
 
 
 def test_text_output_to_file_and_fail_on(
