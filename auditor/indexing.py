@@ -8,14 +8,16 @@ back. Whatever a worker did not deliver (it failed or was killed, the disk is fu
 process indexes itself, so the modules never depend on the workers, only the time does.
 
 NOTE: workers are forked (they share the parent's imports and the texts already read, and
-start in about a millisecond); where `fork` is missing or unsafe (another thread is running)
-everything is indexed here, one file after another.
+start in about a millisecond), on Linux only: macOS's system libraries do not survive a fork
+without exec, and Windows has none. Where another thread runs (a forked child would inherit
+the locks it holds), everything is indexed here too, one file after another.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import sys
 import threading
 from collections.abc import Sequence
 
@@ -66,8 +68,8 @@ def _indexed(path: str, text: str, cache: IndexCache | None) -> PyModule:
 
 
 def _worker_count(misses: int, cache: IndexCache | None, wanted: int | None) -> int:
-    """Workers besides this process: none for few files, without a writable cache, without
-    `fork`, or while another thread runs (a forked child would inherit its held locks)."""
+    """Workers besides this process: none for few files, without a writable cache, off Linux,
+    or while another thread runs."""
     if wanted is None:
         cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
         wanted = min(cores, MAX_WORKERS) - 1
@@ -76,7 +78,7 @@ def _worker_count(misses: int, cache: IndexCache | None, wanted: int | None) -> 
         or misses < PARALLEL_MIN_FILES
         or cache is None
         or not cache.writable()
-        or not hasattr(os, "fork")
+        or not sys.platform.startswith("linux")
         or threading.active_count() > 1
     ):
         return 0
