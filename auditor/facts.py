@@ -120,6 +120,16 @@ def clip_snippet(text: str, max_lines: int = 5) -> str:
     return out
 
 
+def clip_around(line: str, needle: str, width: int = 60) -> str:
+    """One long line (a minified JSON config) cut to `width` characters either side of the
+    first `needle`, so that each key of the line does not repeat the whole line as evidence."""
+    at = line.find(needle)
+    if len(line) <= 2 * width + len(needle) or at < 0:
+        return clip_snippet(line)
+    start, end = max(0, at - width), min(len(line), at + len(needle) + width)
+    return clip_snippet(("…" if start else "") + line[start:end] + ("…" if end < len(line) else ""))
+
+
 # ----------------------------------------------------------------------------------- reading
 
 

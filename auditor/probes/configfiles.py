@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 
-from auditor.facts import ConfigFile, Hyperparameter, clip_snippet
+from auditor.facts import ConfigFile, Hyperparameter, clip_around, clip_snippet
 from auditor.inventory import FileEntry, FileKind
 from auditor.probes.configparse import MAX_SEEDS, Format, Parsed, parse_config
 from auditor.repo import Repo
@@ -236,7 +236,7 @@ def _hyperparameters(entry: FileEntry, text: str, parsed: Parsed) -> Iterator[Hy
         yield Hyperparameter(
             path=entry.path,
             line=line or 1,
-            snippet=clip_snippet(lines[line - 1]) if line else None,
+            snippet=clip_around(lines[line - 1], item.path[-1]) if line else None,
             name=".".join(item.path),
             default=value,
             type=kind,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -281,6 +282,20 @@ def test_json_toml_ini_configs_have_key_lines(tmp_path: Path) -> None:
         ("cfg/train.toml", "train.lr", 2, "0.1"),
         ("cfg/train.toml", "eval.lr", 5, "0.5"),
     ]
+
+
+def test_a_one_line_config_cites_each_key_with_its_neighbourhood(tmp_path: Path) -> None:
+    """A minified JSON config: each key's snippet is a window around it, not the whole line
+    again (nasbench301 has hundreds of keys on single lines)."""
+    keys = {f"param_{i:02d}": i / 100 for i in range(40)}
+    text = json.dumps({"train": keys})
+    root = make_repo(tmp_path, {"configs/train.json": text})
+    found = {h.name: h.snippet or "" for h in by_source(probe(root), "config")}
+    assert len(found) == 40
+    snippet = found["train.param_20"]
+    assert '"param_20": 0.2' in snippet
+    assert snippet.startswith("…") and snippet.endswith("…") and len(snippet) < 140
+    assert found["train.param_00"].startswith('{"train": {"param_00": 0.0')
 
 
 def test_malformed_configs_get_a_parse_error_with_a_line(tmp_path: Path) -> None:
