@@ -266,8 +266,11 @@ def _versions(facts: Facts) -> Finding:
     docs = _docs(facts, DocTopic.VERSIONS)
     code = _recording(facts, "versions", _VERSIONS)
     pins = pinning(facts)
+    # NOTE: a pinned framework states the version that matters most even when too few other
+    # packages are pinned for C2; only those other pins need the C2 share.
     framework = list(pins.framework_pins)
-    pinned = framework + [d for d in pins.pinned if d not in framework] if pins.sufficient else []
+    others = [d for d in pins.pinned if d not in framework] if pins.sufficient else []
+    pinned = framework + others
     if docs or code or pinned:
         where = names(dict.fromkeys([d.path for d in docs + pinned] + [c.path for c in code]))
         return yes(

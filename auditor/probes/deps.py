@@ -39,7 +39,7 @@ _SETUP_HEADING = re.compile(
 )
 _VERSION_CONTEXT = re.compile(
     r"\b(?:requir\w*|tested|install\w*|depend\w*|environment|compatib\w*|developed (?:with|using)"
-    r"|built (?:with|on)|works? with|we used?|versions?)\b",
+    r"|built (?:with|on)|works? with|we used?|versions?|need\w*|recommend\w*)\b",
     re.I,
 )
 _NEGATION = re.compile(r"\b(?:not|no longer|unsupported|deprecated|incompatible)\b|n't\b", re.I)
@@ -172,6 +172,8 @@ def readme_versions(path: str, text: str) -> list[Dependency]:
     """Versions stated in docs: "PyTorch == 0.3.1" in a Requirements section or a sentence
     that says it is a requirement ("tested with CUDA 10.1"); `pip install` lines there too.
 
+    A line that ends with a colon lends its context to the rest of its paragraph ("You will
+    need the following packages to run the code:" over the version line below it).
     Negated sentences ("PyTorch 0.4 is not supported") are skipped; one fact per
     (name, spec) per file.
     """
@@ -180,10 +182,13 @@ def readme_versions(path: str, text: str) -> list[Dependency]:
     for section in split_sections(text, rst=is_rst(path)):
         in_setup = bool(section.heading and _SETUP_HEADING.search(section.heading))
         for para in paragraphs(section):
+            introduced = False
             for line in para:
                 if line.kind == "code" and not in_setup:
                     continue
-                if line.kind == "prose" and not in_setup and not _VERSION_CONTEXT.search(line.text):
+                context = introduced or bool(_VERSION_CONTEXT.search(line.text))
+                introduced = introduced or (context and line.text.rstrip().endswith(":"))
+                if line.kind == "prose" and not in_setup and not context:
                     continue
                 for req in _line_requirements(path, line.number, line.raw, line.text):
                     if (req.name, req.spec) not in seen:

@@ -2,8 +2,9 @@
 
 Each doc file is split into sections (Markdown and reStructuredText headings); per section and
 topic the FIRST line with evidence becomes one `DocMention`. A heading that names the topic
-counts as that line. Patterns are deliberately narrow (a "time" mention needs a number with a
-time unit) because checks treat a mention as evidence.
+counts as that line, unless it is as long as a title or a sentence. Patterns are deliberately
+narrow (a "time" mention needs a number with a time unit) because checks treat a mention as
+evidence.
 """
 
 from __future__ import annotations
@@ -39,6 +40,9 @@ _NOT_DOCS = re.compile(
 
 
 _RUNS_PY_FILE = re.compile(r"\bpython[\d.]*\s+\S+\.py\b", re.I)
+_WORD = re.compile(r"\w+")
+_LINK_TARGET = re.compile(r"\]\([^)]*\)")
+_TABLE_ROW = re.compile(r"\s*\|")
 
 
 def run(repo: Repo, facts: Facts) -> None:
@@ -130,8 +134,13 @@ class _Block:
 
 
 def _section_hit(rule: TopicRule, section: Section, blocks: list[_Block], lower: str) -> int | None:
-    """The line of the first evidence of this topic in the section (the heading counts)."""
-    if section.heading and section.line and rule.heading.search(section.heading):
+    """The line of the first evidence of this topic in the section (a short heading counts)."""
+    if (
+        section.heading
+        and section.line
+        and rule.heading.search(section.heading)
+        and _words(section.heading) <= rule.heading_words
+    ):
         return section.line
     if not _triggered(rule, lower):
         return None
@@ -163,15 +172,37 @@ def _code_hit(rule: TopicRule, block: _Block) -> int | None:
     return None
 
 
+def _words(heading: str) -> int:
+    """Words of a heading, link targets left out."""
+    return len(_WORD.findall(_LINK_TARGET.sub("]", heading)))
+
+
 def _prose_hit(rule: TopicRule, block: _Block) -> int | None:
     """First match in a paragraph (lines joined, so wrapped sentences match), as a line."""
+    if (
+        rule.table_veto is not None
+        and _TABLE_ROW.match(block.text)
+        and rule.table_veto.search(block.text)
+    ):
+        return None
     starts: list[int] = []
-    if rule.prose is not None and (match := rule.prose.search(block.text)):
-        starts.append(match.start())
+    if rule.prose is not None:
+        for match in rule.prose.finditer(block.text):
+            if not _negated(rule, block.text, match.start()):
+                starts.append(match.start())
+                break
     if rule.weak is not None and rule.context is not None:
         for weak in rule.weak.finditer(block.text):
             window = block.text[max(0, weak.start() - 80) : weak.end() + 80]
-            if rule.context.search(window):
+            if rule.context.search(window) and not _negated(rule, block.text, weak.start()):
                 starts.append(weak.start())
                 break
     return block.line_at(min(starts)) if starts else None
+
+
+def _negated(rule: TopicRule, text: str, start: int) -> bool:
+    """Whether the words just before a match deny it ("without tuning", "not tuned")."""
+    return (
+        rule.negation is not None
+        and rule.negation.search(text[max(0, start - 60) : start]) is not None
+    )

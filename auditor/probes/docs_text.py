@@ -293,6 +293,10 @@ VERSION_MENTION = re.compile(
 )
 
 
+# "PyTorch 0.4 or above", "CUDA 10.1 and later": a floor, not a pin
+_OPEN_ENDED = re.compile(r"\s*,?\s*(?:or|and)\s+(?:above|later|higher|newer|greater|up)\b", re.I)
+
+
 @dataclass(frozen=True)
 class VersionMention:
     """`PyTorch == 0.3.1` in prose: the package (import-style name), its spec, exact or not."""
@@ -303,13 +307,28 @@ class VersionMention:
 
 
 def version_mentions(text: str) -> list[VersionMention]:
-    """Library/toolkit versions named in a line of prose ("Python >= 3.5.5, PyTorch 0.3.1")."""
-    out: list[VersionMention] = []
+    """Library/toolkit versions named in a line of prose ("Python >= 3.5.5, PyTorch 0.3.1").
+
+    "0.4 or above" is a floor (`>=0.4`). A line that names two versions of one package
+    ("pytorch 0.3.1 on the main branch, pytorch 1.0+ on the other") offers a choice, so it
+    pins neither: one mention with both specs.
+    """
+    found: dict[str, list[VersionMention]] = {}
     for match in VERSION_MENTION.finditer(text):
         op = (match.group("op") or "").replace("≥", ">=").replace("≤", "<=")
         version = (match.group("v1") or match.group("v2")) + (match.group("tail") or "")
         name = _VERSION_NAMES[match.group("name").lower()]
         exact = "." in version or name == "cudnn"  # "Python 3" names a major version only
+        floor = _OPEN_ENDED.match(text, match.end()) is not None
+        if floor and op in {"", "=", "==", "==="}:
+            op = ">="
         pinned = op in {"", "=", "==", "==="} and not match.group("tail") and exact
-        out.append(VersionMention(name, op + version, pinned))
+        found.setdefault(name, []).append(VersionMention(name, op + version, pinned))
+    out: list[VersionMention] = []
+    for name, mentions in found.items():
+        specs = list(dict.fromkeys(m.spec for m in mentions))
+        if len(specs) == 1:
+            out.append(mentions[0])
+        else:
+            out.append(VersionMention(name, " or ".join(specs), pinned=False))
     return out

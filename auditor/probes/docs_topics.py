@@ -27,6 +27,12 @@ class TopicRule:
     # lower-case substrings of which every match of prose/weak contains one: a cheap prefilter
     triggers: tuple[str, ...] = ()
     trigger_rx: re.Pattern[str] | None = None  # a further prefilter for what substrings miss
+    # a longer heading is a title or a sentence that names the topic in passing
+    heading_words: int = 12
+    # a match right after this (same sentence) is denied: "without tuning any hyperparameter"
+    negation: re.Pattern[str] | None = None
+    # a Markdown table that matches this lists targets, not the setup: "| V100 | 11ms |"
+    table_veto: re.Pattern[str] | None = None
 
 
 def _rx(pattern: str, flags: int = re.I) -> re.Pattern[str]:
@@ -86,9 +92,14 @@ RULES: tuple[TopicRule, ...] = (
     TopicRule(
         DocTopic.HARDWARE,
         _rx(
-            r"\b(?:hardware|compute resources?|computational resources?|gpus?"
+            r"\b(?:hardware(?![- ]aware)|compute resources?|computational resources?|gpus?"
             r"|infrastructure)\b"
         ),
+        # NOTE: hardware-aware NAS titles name the target hardware ("... on Target Task and
+        # Hardware", "Outperforms MobileNetV3 on Diverse hardware platforms"), and model-zoo
+        # tables list the devices their latency was measured on: neither is the setup.
+        heading_words=5,
+        table_veto=_rx(r"latenc|\bspeed\b|\bfps\b|throughput|\d\s?ms(?![a-z])|\(ms\)"),
         prose=re.compile(
             _GPU_MODELS + r"|(?i:\bGPU memory\b|\b\d+\s?GB\s+(?:of\s+)?(?:GPU\s+|device\s+)?"
             r"(?:memory|RAM|VRAM)\b|\b(?:memory|RAM|VRAM)\s+(?:of\s+)?\d+\s?GB\b"
@@ -117,16 +128,18 @@ RULES: tuple[TopicRule, ...] = (
             "cores",
         ),
     ),
+    # NOTE: a heading "runtime" is mostly software ("ONNX Runtime"); "run time" is a duration.
+    # "8300H" is a CPU model: hours written as "12h" count in lower case only.
     TopicRule(
         DocTopic.TIME,
         _rx(
-            r"\b(?:run(?:ning)?[- ]?time|training time|search (?:time|cost)|wall[- ]?clock"
+            r"\b(?:run(?:ning)?[- ]time|training time|search (?:time|cost)|wall[- ]?clock"
             r"|gpu[- ]?(?:days?|hours?)|comput(?:e|ational) (?:cost|budget|time)|timing"
             r"|time (?:budget|cost))\b"
         ),
         prose=_rx(
             r"\b\d+(?:\.\d+)?\s*(?:GPU[- ]?(?:days?|hours?|hrs?|h)\b|(?:hours?|hrs?"
-            r"|minutes?|mins?|days?|weeks?|seconds?|secs?)\b)|\b\d+(?:\.\d+)?h\b"
+            r"|minutes?|mins?|days?|weeks?|seconds?|secs?)\b)|(?-i:\b\d+(?:\.\d+)?h\b)"
             r"|\bGPU[- ](?:days?|hours?)\b|\b(?:search cost|wall[- ]?clock(?: time)?"
             r"|run[- ]?time|running time|takes? about|took about|training time)\b"
             r"[^.\n]{0,60}?\d"
@@ -164,6 +177,7 @@ RULES: tuple[TopicRule, ...] = (
             r"|(?:was|were|is|are) (?:chosen|selected|picked))\b"
         ),
         context=_rx(_HP_WORDS),
+        negation=_rx(r"\b(?:without|not|never|no|nor)(?:\s+[\w-]+){0,2}\s+$|n't\s+$"),
         triggers=(
             "hyper",
             "hpo",
@@ -232,6 +246,7 @@ RULES: tuple[TopicRule, ...] = (
     TopicRule(
         DocTopic.VERSIONS,
         _rx(r"\b(?:versions?|software(?: environment)?|tested (?:with|on))\b"),
+        heading_words=5,  # not "Upcoming updates include improved versions of the models"
         prose=VERSION_MENTION,
         triggers=(
             "python",

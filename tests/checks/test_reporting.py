@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from factsets import finding, outcomes, places, verdict
 
+from auditor.facts import Dependency, Facts
 from auditor.models import EvidenceKind, Outcome, Status
 
 T, F, NA, NV = Outcome.TRUE, Outcome.FALSE, Outcome.NOT_APPLICABLE, Outcome.NOT_AVAILABLE
@@ -110,3 +111,24 @@ def test_datasets_from_code_need_a_split() -> None:
     f = finding("data_code_with_split", "D3.datasets")
     assert places(f) == [("train.py", 20), ("train.py", 24)]
     assert f.message == "The code loads the datasets in train.py and defines the split in train.py."
+
+
+def test_a_pinned_framework_gives_versions_though_too_few_others_are_pinned() -> None:
+    # naszilla: torch==1.5.0 and tensorflow==1.14.0 pinned, most other packages not (C2 fails)
+    f = finding("tf_repo", "D3.software-versions")
+    assert f.outcome is T
+    assert f.message == "Software versions are given in requirements.txt."
+    assert places(f) == [("requirements.txt", 1)]
+    assert finding("tf_repo", "C2.pinned-dependencies").outcome is F
+
+
+def test_pins_of_other_packages_alone_need_the_c2_share() -> None:
+    deps = [
+        Dependency(path="requirements.txt", line=1, name="numpy", spec="==1.16", pinned=True),
+        Dependency(path="requirements.txt", line=2, name="torch", spec=">=1.0"),
+        Dependency(path="requirements.txt", line=3, name="scipy"),
+    ]
+    facts = Facts(dependencies=deps, dependency_files=["requirements.txt"])
+    f = finding(facts, "D3.software-versions")
+    assert f.outcome is F
+    assert f.message == "Software versions are not documented, pinned or recorded."

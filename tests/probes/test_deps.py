@@ -280,6 +280,47 @@ def test_requirements_sentence_outside_a_setup_section(tmp_path: Path) -> None:
     ]
 
 
+def test_a_colon_line_lends_its_context_to_its_paragraph(tmp_path: Path) -> None:
+    # randomNAS: the requirement is said on the line above the versions
+    readme = """
+        # randomNAS
+        You will need the following packages to run the code:
+        `Python >= 3.5.5, PyTorch == 0.3.1, CUDA 9.0`
+
+        Our results:
+        PyTorch 1.0 reaches 97% here.
+        Released for PyTorch 1.2, trained for 12 hours.
+    """
+    root = make_repo(tmp_path / "r", {"README.md": readme})
+    facts, _ = probe(root)
+    line = at(root, "README.md", "PyTorch == 0.3.1")
+    assert rows(facts, "README.md") == [
+        (line, "python", ">=3.5.5", False),
+        (line, "torch", "==0.3.1", True),
+        (line, "cuda", "9.0", True),
+    ]
+
+
+def test_floors_and_alternatives_are_not_pins(tmp_path: Path) -> None:
+    # P-DARTS and PC-DARTS: "0.4 or above" is a floor; two versions of one package are a choice
+    readme = """
+        # Usage
+        You need a GPU with 16GB memory, and equip it with PyTorch 0.4 or above versions.
+        Tested with CUDA 10.1 and later, numpy 1.16.
+        - For the main branch, `python2 with pytorch(3.0.1)` is recommended; the V100 branch needs `pytorch1.0+`.
+        - We recommend pytorch(3.0.1) on the 1080 Ti: PyTorch 3.0.1 is what we used.
+    """  # noqa: E501
+    root = make_repo(tmp_path / "r", {"README.md": readme})
+    facts, _ = probe(root)
+    assert rows(facts, "README.md") == [
+        (at(root, "README.md", "0.4 or above"), "torch", ">=0.4", False),
+        (at(root, "README.md", "CUDA 10.1"), "cuda", ">=10.1", False),
+        (at(root, "README.md", "CUDA 10.1"), "numpy", "1.16", True),
+        (at(root, "README.md", "main branch"), "torch", "3.0.1 or 1.0+", False),
+        (at(root, "README.md", "1080 Ti"), "torch", "3.0.1", True),
+    ]
+
+
 def test_readme_pip_install_lines_in_setup_sections(tmp_path: Path) -> None:
     readme = """
         Installation

@@ -154,6 +154,94 @@ def test_time_needs_a_number_and_code_counts_only_for_commands(tmp_path: Path) -
     assert found(probe(root)) == set()
 
 
+def test_titles_cpu_models_and_software_runtimes_are_not_hardware_or_time(tmp_path: Path) -> None:
+    # ProxylessNAS: the title names the target hardware, "i5 8300H" is a CPU, not 8300 hours,
+    # "ONNX Runtime" is software; nb301: a sentence-long heading about model "versions".
+    readme = """
+        # ProxylessNAS: Direct Neural Architecture Search on Target Task and Hardware [[arXiv]](https://arxiv.org/abs/1812.00332)
+        Runs at 80FPS on an i5 8300H.
+
+        ### ONNX Runtime
+        Export the model first.
+
+        ## NOTE: This codebase is still subject to changes. Upcoming updates include improved versions of the surrogate models.
+        Stay tuned.
+
+        ## Hardware-aware search
+        The latency table is below.
+    """  # noqa: E501
+    root = make_repo(tmp_path / "r", {"README.md": readme})
+    assert found(probe(root)) == set()
+
+
+def test_short_headings_and_lower_case_hours_still_count(tmp_path: Path) -> None:
+    readme = """
+        # Hardware and software
+        Nothing else here.
+
+        ## Run time
+        See the table.
+
+        ## Versions
+        See requirements.
+
+        ## Search
+        The search took 12h in total.
+    """
+    root = make_repo(tmp_path / "r", {"README.md": readme})
+
+    def line(needle: str) -> int:
+        return lines_of(root, "README.md", needle)[0]
+
+    assert found(probe(root)) == {
+        ("hardware", line("# Hardware and software"), "Hardware and software"),
+        ("versions", line("# Hardware and software"), "Hardware and software"),
+        ("time", line("## Run time"), "Run time"),
+        ("versions", line("## Versions"), "Versions"),
+        ("time", line("12h"), "Search"),
+    }
+
+
+def test_latency_tables_name_targets_but_cost_tables_name_the_hardware(tmp_path: Path) -> None:
+    # OFA: a model zoo lists the devices the latency was measured on, not the setup
+    readme = """
+        ## Model zoo
+        | Name | Constraint | Top-1 |
+        |  **V100 GPU (Batch Size 64)** |
+        | ofa-v100-11 | v100_gpu64@11ms_top1@76.1_finetune@25 | 76.1 |
+
+        ## Search cost
+        | Method | GPU-days | Hardware |
+        | ours   | 0.3      | 1080 Ti  |
+    """
+    root = make_repo(tmp_path / "r", {"README.md": readme})
+
+    def line(needle: str) -> int:
+        return lines_of(root, "README.md", needle)[0]
+
+    assert found(probe(root)) == {
+        ("results", line("## Model zoo"), "Model zoo"),
+        ("hardware", line("| ours"), "Search cost"),
+        ("time", line("## Search cost"), "Search cost"),
+    }
+
+
+def test_denied_tuning_is_no_tuning_docs(tmp_path: Path) -> None:
+    # Cream/iRPE: "without tuning any extra hyperparameters" says nothing about how they were tuned
+    readme = """
+        ## iRPE
+        It improves DeiT without tuning any extra hyperparameters such as learning rate.
+        We did not tune the hyperparameters, and no hyperparameter search was run.
+
+        ## Training
+        We did not change the defaults. The learning rate was tuned by grid search.
+    """
+    root = make_repo(tmp_path / "r", {"README.md": readme})
+    assert found(probe(root)) == {
+        ("tuning", lines_of(root, "README.md", "was tuned by")[0], "Training"),
+    }
+
+
 def test_rst_headings_code_blocks_and_overlines(tmp_path: Path) -> None:
     rst = """
         ==========
