@@ -186,23 +186,12 @@ def _prose_hit(rule: TopicRule, block: _Block) -> int | None:
     ):
         return None
     starts: list[int] = []
-    if rule.prose is not None:
-        for match in rule.prose.finditer(block.text):
-            if not _negated(rule, block.text, match.start()):
-                starts.append(match.start())
-                break
+    if rule.prose is not None and (match := rule.prose.search(block.text)):
+        starts.append(match.start())
     if rule.weak is not None and rule.context is not None:
         for weak in rule.weak.finditer(block.text):
             window = block.text[max(0, weak.start() - 80) : weak.end() + 80]
-            if rule.context.search(window) and not _negated(rule, block.text, weak.start()):
+            if rule.context.search(window):
                 starts.append(weak.start())
                 break
     return block.line_at(min(starts)) if starts else None
-
-
-def _negated(rule: TopicRule, text: str, start: int) -> bool:
-    """Whether the words just before a match deny it ("without tuning", "not tuned")."""
-    return (
-        rule.negation is not None
-        and rule.negation.search(text[max(0, start - 60) : start]) is not None
-    )

@@ -29,8 +29,6 @@ class TopicRule:
     trigger_rx: re.Pattern[str] | None = None  # a further prefilter for what substrings miss
     # a longer heading is a title or a sentence that names the topic in passing
     heading_words: int = 12
-    # a match right after this (same sentence) is denied: "without tuning any hyperparameter"
-    negation: re.Pattern[str] | None = None
     # a Markdown table that matches this lists targets, not the setup: "| V100 | 11ms |"
     table_veto: re.Pattern[str] | None = None
 
@@ -177,7 +175,6 @@ RULES: tuple[TopicRule, ...] = (
             r"|(?:was|were|is|are) (?:chosen|selected|picked))\b"
         ),
         context=_rx(_HP_WORDS),
-        negation=_rx(r"\b(?:without|not|never|no|nor)(?:\s+[\w-]+){0,2}\s+$|n't\s+$"),
         triggers=(
             "hyper",
             "hpo",
