@@ -731,10 +731,38 @@ def method_library() -> Facts:
 
 @fact_set
 def random_search_method() -> Facts:
-    """The method itself is random search with weight sharing (Li & Talwalkar style)."""
+    """The method itself is random search with weight sharing (Li & Talwalkar style): the
+    probes see its loop as a random-search baseline too, and its README names random search."""
     return Facts(
-        entry_points=[ep("rs.py", Role.SEARCH)],
+        entry_points=[ep("rs.py", Role.SEARCH, uses=("wrapper.py",))],
         nas_methods=[method("rs.py", 12, MethodFamily.RANDOM_SEARCH, "sample_arch")],
+        baselines=[cs("rs.py", 12, "random_search", "Random_NAS.get_eval_arch samples")],
+        docs=[
+            doc(
+                "README.md",
+                15,
+                DocTopic.BASELINES,
+                "Random Search with Weight Sharing",
+                "## Random Search with Weight Sharing",
+            )
+        ],
+        data_code=[cs("wrapper.py", 65, "dataset")],
+        training_code=[cs("wrapper.py", 162, "optimizer_step")],
+    )
+
+
+@fact_set
+def random_search_beside_unnamed_method() -> Facts:
+    """A random-search baseline beside a search whose method the probes do not name."""
+    return Facts(
+        entry_points=[
+            ep("search.py", Role.SEARCH, uses=("core.py",)),
+            ep("random_search.py", Role.SEARCH, uses=("core.py",)),
+        ],
+        nas_methods=[method("random_search.py", 30, MethodFamily.RANDOM_SEARCH, "loop")],
+        baselines=[cs("random_search.py", 30, "random_search", "run samples")],
+        data_code=[cs("core.py", 5, "dataset")],
+        training_code=[cs("core.py", 20, "optimizer_step")],
     )
 
 
@@ -883,6 +911,22 @@ def darts_with_curves() -> Facts:
     """DARTS plus a notebook plotting accuracy over GPU hours, without timing code."""
     facts = darts_no_seed_docs()
     facts.time_curves = [cs("plots/anytime.ipynb", 4, "anytime_plot", "accuracy vs GPU hours")]
+    return facts
+
+
+@fact_set
+def darts_channel_sampling_docs() -> Facts:
+    """PC-DARTS: the README offers random sampling of channels, next to a comparison section."""
+    facts = darts_like()
+    facts.docs.append(
+        doc(
+            "README.md",
+            94,
+            DocTopic.BASELINES,
+            "Comparisons",
+            "- The implementation of random sampling is also provided `model_search_random.py`.",
+        )
+    )
     return facts
 
 

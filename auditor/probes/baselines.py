@@ -23,16 +23,18 @@ from auditor.repo import Repo
 _RANDOM_HEADS = ("random.", "numpy.random.", "np.random.", "torch.", "rng.", "self.rng.")
 _RANDOM_FUNCS = frozenset({"choice", "choices", "randint", "sample", "integers"})
 _OPS_ARG_RE = re.compile(
-    r"(?i)primitives|\bops\b|op_names|operations|candidate|num_ops|n_ops|"
-    r"op_list|\bOPS\b|op_choices"
+    r"(?i)primitives|(?:\b|_)ops\b|op_names|operations|candidate|op_list|op_choices"
 )
+# NOTE: `random_sample` alone or for an architecture (not `random_sample_valid_set`, a data
+# split); `random_spec` draws a NAS-Bench-101 ModelSpec.
 _SAMPLER_NAME_RE = re.compile(
     r"(?i)^(?:sample_random\w*arch\w*|random_?arch\w*|"
-    r"random_?genotype\w*|sample_?arch\w*|random_sample\w*|"
-    r"sample_genotype\w*|random_cell\w*)$"
+    r"random_?genotype\w*|sample_?arch\w*|"
+    r"random_sample(?:_(?:arch|genotype|cell|subnet|net|model|cand)\w*)?|"
+    r"random_(?:model_)?specs?|sample_genotype\w*|random_cell\w*)$"
 )
 _DISTINCT_RE = re.compile(r"(?i)arch|genotype|cell")
-_RANDOM_SEARCH_NAME_RE = re.compile(r"(?i)^random_?search\w*$")
+_RANDOM_SEARCH_NAME_RE = re.compile(r"(?i)^(?:run_|do_)?random_?search\w*$")
 _RANDOM_SEARCH_FILE_RE = re.compile(r"(?i)random[_-]?search|(?:^|_)rs_search")
 _BEST_RE = re.compile(r"(?i)\bbest|incumbent|\bmax\(|argmax|sorted\(")
 _EVOLUTION_RE = re.compile(r"(?i)mutat|crossover|tournament")

@@ -58,6 +58,9 @@ _HP_WORDS = (
     r"\b(?:hyper-?parameters?|learning[- ]rates?|lr|weight[- ]decay|batch[- ]sizes?"
     r"|dropout|momentum|regulari[sz]ation)\b"
 )
+_ARCHITECTURES = (
+    r"\b(?:architectures?|(?:sub-?)?networks?|subnets?|cells?|genotypes?|search[- ]space)\b"
+)
 
 RULES: tuple[TopicRule, ...] = (
     TopicRule(
@@ -275,7 +278,10 @@ RULES: tuple[TopicRule, ...] = (
     TopicRule(
         DocTopic.BASELINES,
         _rx(r"\b(?:baselines?|random search|comparisons?)\b"),
-        prose=_rx(r"\brandom search\b|\brandom(?:ly)? sampl(?:ed|ing)\b|\bbaselines?\b"),
+        prose=_rx(r"\brandom search\b|\bbaselines?\b"),
+        # NOTE: random sampling is a baseline only of architectures (PC-DARTS samples channels)
+        weak=_rx(r"\brandom(?:ly)? sampl(?:ed|ing)\b"),
+        context=_rx(_ARCHITECTURES),
         triggers=("random search", "random sampl", "randomly sampl", "baseline"),
     ),
 )

@@ -50,6 +50,7 @@ _ARCH_PARAM_RE = re.compile(
     r"parameters|weights?|alphas?)\w*$|^log_?alphas?\w*$|"
     r"^architecture_?(?:params?|parameters|weights)\w*$"
 )
+_GRAD_OFF_RE = re.compile(r"\b(?:requires_grad|trainable)\s*=\s*False\b")
 _LOWER_FIDELITY_RE = re.compile(
     r"(?i)^(?:train_portion|data_portion|portion|subset_?\w*|"
     r"data_fraction|train_fraction|\w*fidelity\w*|min_budget|"
@@ -86,7 +87,7 @@ _NAMED: tuple[tuple[re.Pattern[str], MethodFamily, str], ...] = (
         F.EVOLUTION,
         "evolution",
     ),
-    (re.compile(r"(?i)^random_?search\w*$"), F.RANDOM_SEARCH, "random_search"),
+    (re.compile(r"(?i)^(?:run_|do_)?random_?search\w*$"), F.RANDOM_SEARCH, "random_search"),
     (re.compile(r"(?i)^sample_random_arch\w*$"), F.RANDOM_SEARCH, "sample_random_architecture"),
     (
         re.compile(
@@ -151,8 +152,12 @@ _DERIVE_RE = re.compile(
     r"arch\w*)|get_best\w*|best_arch\w*|_?discretize\w*|get_final_arch\w*|"
     r"export_top\w*|decode_arch\w*)$"
 )
-# Functions that sample architectures: `sample_arch()`, `random_architecture()` (random search)
-_SAMPLER_RE = re.compile(r"^(?:sample_arch|random_sample\w*|random_?arch\w*)$")
+# Functions that sample architectures: `sample_arch()`, `random_architecture()` (random search).
+# NOTE: `random_sample` alone or for an architecture: `random_sample_valid_set` draws a data split.
+_SAMPLER_RE = re.compile(
+    r"^(?:sample_arch|random_sample(?:_(?:arch|genotype|cell|subnet|net|model|cand)\w*)?|"
+    r"random_?arch\w*)$"
+)
 _LOG_CALLS = frozenset({"info", "print", "debug", "log", "write", "warning", "pprint"})
 _SAVE_CALLS_RE = re.compile(r"(?i)^(?:save\w*|dump\w*|write\w*|savetxt|to_json|to_csv)$")
 
@@ -350,6 +355,10 @@ def _is_op_collection(assign: Assign) -> bool:
 
 
 def _is_parameter(text: str) -> bool:
+    """A trained tensor; one made with `requires_grad=False` is a fixed mask (a one-hot
+    architecture set by random search), not a parameter that gradients search."""
+    if _GRAD_OFF_RE.search(text):
+        return False
     return "Parameter(" in text or "Variable(" in text or "requires_grad" in text
 
 

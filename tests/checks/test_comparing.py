@@ -4,7 +4,7 @@ evidence and wording of the findings that decide them."""
 from __future__ import annotations
 
 import pytest
-from factsets import finding, outcomes, places, verdict
+from factsets import build, finding, outcomes, places, verdict
 
 from auditor.models import EvidenceKind, Outcome, Status
 
@@ -33,6 +33,8 @@ CASES = [
     ("baseline_without_data_code", "C1", REVIEW, 1.0, C1, (NV, T)),
     ("benchmark_release", "C1", PASS, 1.0, C1, (T, T)),
     ("darts_like", "C1", REVIEW, None, C1, (NV, NV)),
+    ("random_search_method", "C1", REVIEW, None, C1, (NV, NV)),
+    ("random_search_beside_unnamed_method", "C1", PASS, 1.0, C1, (T, T)),
     ("readme_baseline_table", "C1", REVIEW, None, C1, (NV, NV)),
     ("empty", "C1", N_A, None, C1, (NA, NA)),
     ("full_pipeline", "C2", PASS, 1.0, C2, (T, T)),
@@ -56,6 +58,7 @@ CASES = [
     ("own_evaluation_baseline", "C4", FAIL, 0.0, C4, (F,)),
     ("sampler_baseline", "C4", REVIEW, None, C4, (NV,)),
     ("darts_like", "C4", REVIEW, None, C4, (NV,)),
+    ("random_search_method", "C4", REVIEW, None, C4, (NV,)),
     ("readme_baseline_table", "C4", REVIEW, None, C4, (NV,)),
     ("empty", "C4", N_A, None, C4, (NA,)),
     ("full_pipeline", "C5", PASS, 1.0, C5, (T, T)),
@@ -70,6 +73,8 @@ CASES = [
     ("darts_like", "C6", FAIL, 0.0, C6, (F,)),
     ("single_random_arch", "C6", FAIL, 0.0, C6, (F,)),
     ("random_search_method", "C6", N_A, None, C6, (NA,)),
+    ("random_search_beside_unnamed_method", "C6", PASS, 1.0, C6, (T,)),
+    ("darts_channel_sampling_docs", "C6", FAIL, 0.0, C6, (F,)),
     ("benchmark_release", "C6", N_A, None, C6, (NA,)),
     ("full_pipeline", "C7", PASS, 1.0, C7, (T, T)),
     ("per_seed_logs", "C7", PASS, 1.0, C7, (T, T)),
@@ -246,6 +251,28 @@ def test_random_search_baseline_evidence() -> None:
 def test_random_search_as_the_method_is_not_applicable() -> None:
     f = finding("random_search_method", "C6.random-search")
     assert f.message == "The method itself is random search (rs.py)."
+    assert places(f) == [("rs.py", 12)]
+
+
+def test_random_search_as_the_method_is_not_its_own_baseline() -> None:
+    f = finding("random_search_method", "C1.shared-data")
+    assert f.message == (
+        "No compared methods in the repository: one random-search method and no baseline. "
+        "Whether the paper's comparisons used the same data, split and training cannot be told "
+        "from the code."
+    )
+    assert places(f) == [("rs.py", 1)]
+
+
+def test_random_sampling_in_docs_counts_only_for_architectures() -> None:
+    facts = build("darts_channel_sampling_docs")
+    assert finding(facts, "C6.random-search").message == "No random-search baseline was found."
+    facts.docs[-1] = facts.docs[-1].model_copy(
+        update={"snippet": "Random sampling of architectures from the same search space."}
+    )
+    f = finding(facts, "C6.random-search")
+    assert f.message == "A random-search baseline is in README.md."
+    assert places(f) == [("README.md", 94)]
 
 
 # ---------------------------------------------------------------------------------- C7, C8

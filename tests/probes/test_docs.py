@@ -136,6 +136,24 @@ def test_body_evidence_when_headings_say_nothing(tmp_path: Path) -> None:
     }
 
 
+def test_random_sampling_is_a_baseline_only_of_architectures(tmp_path: Path) -> None:
+    readme = """
+        # Updates
+        - The implementation of random sampling is also uploaded for your consideration.
+
+        # Data
+        10% of the images are random sampled from each class as the search split.
+
+        # Results
+        We compare with 24 randomly sampled architectures trained with our protocol.
+    """
+    root = make_repo(tmp_path / "r", {"README.md": readme})
+    facts = probe(root)
+    assert {m for m in found(facts) if m[0] == "baselines"} == {
+        ("baselines", lines_of(root, "README.md", "24 randomly sampled")[0], "Results"),
+    }
+
+
 def test_time_needs_a_number_and_code_counts_only_for_commands(tmp_path: Path) -> None:
     readme = """
         # Training

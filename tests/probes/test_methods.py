@@ -151,6 +151,20 @@ def test_random_channel_sampling_is_not_random_search(tmp_path: Path) -> None:
     assert not facts.baselines and not facts.nas_methods
 
 
+def test_sampling_a_validation_split_is_no_random_architecture(tmp_path: Path) -> None:
+    code = """
+        import random
+
+        def random_sample_valid_set(labels, size):
+            return random.sample(range(len(labels)), size)
+
+        def main():
+            valid = random_sample_valid_set(labels, 5000)
+    """
+    _, facts = structural_facts(tmp_path, {"data_provider.py": code})
+    assert not facts.baselines and not facts.nas_methods
+
+
 def test_one_random_architecture_is_its_own_kind(tmp_path: Path) -> None:
     root, facts = structural_facts(
         tmp_path,
@@ -239,3 +253,76 @@ def test_gumbel_and_derivation_by_argmax_and_saving_the_best_architecture(tmp_pa
         (at(root, "gdas.py", "torch.argmax"), "argmax"),
         (at(root, "gdas.py", "json.dump"), "best_saved"),
     ]
+
+
+NB101_SEARCH = """
+    import numpy as np
+
+    ALLOWED_OPS = ['conv3x3-bn-relu', 'conv1x1-bn-relu', 'maxpool3x3']
+
+    def {sampler}():
+        matrix = np.random.choice([0, 1], size=(7, 7))
+        ops = np.random.choice({ops}, size=7).tolist()
+        return api.ModelSpec(matrix=matrix, ops=ops)
+
+    def {search}(budget):
+        best_valids = [0.0]
+        while True:
+            spec = {sampler}()
+            data = nasbench.query(spec)
+            best_valids.append(max(best_valids[-1], data['validation_accuracy']))
+            if len(best_valids) > budget:
+                return best_valids
+"""
+
+
+def nb101(sampler: str, ops: str, search: str) -> str:
+    return NB101_SEARCH.format(sampler=sampler, ops=ops, search=search)
+
+
+def test_random_search_named_after_a_verb_is_a_baseline(tmp_path: Path) -> None:
+    # NAS-Bench-101's notebook: `run_random_search` (sampler not recognised by name or ops)
+    code = nb101("draw", "CHOICES", "run_random_search")
+    root, facts = structural_facts(tmp_path, {"demo.py": code})
+    line = at(root, "demo.py", "def run_random_search")
+    assert signals(facts.baselines) == [("demo.py", line, "run_random_search")]
+    assert families(facts) == {("demo.py", F.RANDOM_SEARCH, "random_search")}
+
+
+def test_random_spec_and_allowed_ops_sample_architectures(tmp_path: Path) -> None:
+    by_name = nb101("random_spec", "CHOICES", "search")
+    by_ops = nb101("draw", "ALLOWED_OPS", "search")
+    root, facts = structural_facts(tmp_path, {"by_name.py": by_name, "by_ops.py": by_ops})
+    assert signals(facts.baselines) == [
+        (
+            "by_name.py",
+            at(root, "by_name.py", "spec = random_spec()"),
+            "search samples with random_spec",
+        ),
+        ("by_ops.py", at(root, "by_ops.py", "spec = draw()"), "search samples with draw"),
+    ]
+
+
+def test_a_fixed_one_hot_mask_is_no_architecture_parameter(tmp_path: Path) -> None:
+    # Li & Talwalkar's random search sets DARTS's alphas to a sampled one-hot, without gradients
+    code = """
+        import torch
+        from torch.autograd import Variable
+
+        class Wrapper:
+            def weights_from_arch(self, k, n):
+                alphas_normal = Variable(torch.zeros(k, n).cuda(), requires_grad=False)
+                return alphas_normal
+
+        class Network:
+            def _initialize_alphas(self, k, n):
+                self.alphas_reduce = Variable(1e-3 * torch.randn(k, n).cuda(), requires_grad=True)
+    """
+    root, facts = structural_facts(tmp_path, {"model_search.py": code})
+    assert {(m.line, m.kind, m.detail) for m in facts.nas_methods} == {
+        (
+            at(root, "model_search.py", "self.alphas_reduce ="),
+            "architecture_parameters",
+            "self.alphas_reduce",
+        ),
+    }

@@ -549,3 +549,47 @@ def test_a_search_script_that_trains_the_derived_genotype_is_also_final_training
         .reasons[1]
         .startswith("retrains the final architecture in train_final()")
     )
+
+
+SPLIT_PROVIDER = """
+    import torch
+
+    class DataProvider:
+        @staticmethod
+        def random_sample_valid_set(train_labels, valid_size):
+            g = torch.Generator()
+            return torch.randperm(len(train_labels), generator=g).tolist()[:valid_size]
+
+    def random_sample_arch(n_layers):
+        return [torch.randint(0, 6, (1,)).item() for _ in range(n_layers)]
+"""
+SPLIT_TRAIN = """
+    import torch
+    from provider import DataProvider, random_sample_arch
+
+    def main():
+        valid = {call}(20)
+        optimizer = torch.optim.SGD(model.parameters(), 0.05)
+        for epoch in range(300):
+            optimizer.step()
+
+    if __name__ == '__main__':
+        main()
+"""
+
+
+def test_sampling_a_validation_split_is_not_sampling_architectures(tmp_path: Path) -> None:
+    # ProxylessNAS's imagenet_run_exp.py trains the found nets; its data provider samples the
+    # validation split with `random_sample_valid_set`
+    _, facts = structural_facts(
+        tmp_path,
+        {
+            "provider.py": SPLIT_PROVIDER,
+            "run_exp.py": SPLIT_TRAIN.format(call="DataProvider.random_sample_valid_set"),
+            "search.py": SPLIT_TRAIN.format(call="random_sample_arch"),
+        },
+    )
+    assert roles_of(facts) == {
+        "run_exp.py": (Role.FINAL_TRAINING,),
+        "search.py": (Role.SEARCH,),
+    }
