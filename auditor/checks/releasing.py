@@ -72,21 +72,31 @@ def final_training_pipeline(facts: Facts) -> Iterator[Finding]:
 # ------------------------------------------------------------------------------------- R2
 
 
+# NOTE: what defines the candidate operations (or a whole space); every other search-space
+# fact (cells, genotypes, index-to-operation tables) encodes an architecture in it
+_OPERATION_KINDS = frozenset(
+    {"operations", "search_space_class", "choice_op", "elastic_dimensions"}
+)
+
+
 @check("R2")
 def search_space_code(facts: Facts) -> Iterator[Finding]:
     """R2: the search space (candidate operations and how an architecture is encoded).
 
     Signals:
-        R2.operations: an operation set (PRIMITIVES, OPS) or a search-space class.
+        R2.operations: an operation set (PRIMITIVES, OPS, candidate lists), a mixed/choice op
+            or supernet that takes the candidates or the sampled choice, elastic dimension
+            lists, or a search-space class.
         R2.architecture-encoding: a cell, genotype or supernet definition (optional).
     Evidence accepted:
-        search_space facts of kind operations / search_space_class (operations) and every other
-        kind, such as architecture_encoding (encoding).
+        search_space facts of kind operations / search_space_class / choice_op /
+        elastic_dimensions (operations) and every other kind, such as architecture_encoding
+        (encoding).
     Limitations:
         Names, not semantics: a list called OPS that is not a search space still counts.
     """
-    ops = [s for s in facts.search_space if s.kind in {"operations", "search_space_class"}]
-    enc = [s for s in facts.search_space if s.kind not in {"operations", "search_space_class"}]
+    ops = [s for s in facts.search_space if s.kind in _OPERATION_KINDS]
+    enc = [s for s in facts.search_space if s.kind not in _OPERATION_KINDS]
     if ops:
         yield yes(
             "R2.operations",
@@ -95,13 +105,19 @@ def search_space_code(facts: Facts) -> Iterator[Finding]:
             located(ops, "search space"),
         )
     else:
+        # an index-to-operation table names the operations; their code is elsewhere
+        tables = {s.path for s in enc if s.kind == "operation_index"}
+        verb = "maps" if len(tables) == 1 else "map"
+        only = f"; {names(sorted(tables))} only {verb} indices to operation names" if tables else ""
         yield no(
             "R2.operations",
-            "No operation set or search-space class was found.",
+            f"No operation set or search-space class was found{only}.",
             [
                 absence(
                     "no search space",
-                    "PRIMITIVES/OPS lists",
+                    "PRIMITIVES/OPS and candidate-operation lists",
+                    "mixed/choice ops and supernets",
+                    "elastic dimension lists",
                     "search-space classes",
                     "ConfigSpace definitions",
                 )

@@ -15,13 +15,14 @@ from dataclasses import dataclass, field
 
 from auditor.facts import Facts, MethodFamily, MethodSignal
 from auditor.probes.pycode import MAX_PER_KIND, Code, Sink, Traits, call_text, last
+from auditor.probes.search_space import search_space_signals
 from auditor.pyast import Assign, CallSite
 
 F = MethodFamily
 
 _OPS_NAME_RE = re.compile(
     r"^(?:[A-Z_]*PRIMITIVES[A-Z_0-9]*|OPS|[A-Z_]+_OPS|OPS_[A-Z_0-9]+|"
-    r"CANDIDATES?|CANDIDATE_OPS|OP_NAMES|OPERATIONS|[A-Z_]*OP_LIST)$"
+    r"CANDIDATES?|CANDIDATE_OPS|OP_NAMES|OPERATIONS|[A-Z_]*OP_LIST|[A-Z_]*OPS?_MAP)$"
 )
 _SPACE_CALLS = frozenset(
     {
@@ -36,7 +37,9 @@ _SPACE_CALLS = frozenset(
         "ModelSpace",
     }
 )
-_ENCODING_CLASS_RE = re.compile(r"(?i)^(?:\w*cell\w*|mixed_?op\w*|\w*super_?net\w*)$")
+_ENCODING_CLASS_RE = re.compile(
+    r"(?i)^(?:\w*cell\w*|mixed_?op\w*|\w*super_?net\w*|\w*arch\w*encoder)$"
+)
 _ENCODING_FUNC_RE = re.compile(
     r"(?i)^(?:\w*adjacency\w*|\w*adj_matrix\w*|encode_\w*arch\w*|"
     r"arch_to_\w+|\w+_to_adjacency)$"
@@ -227,6 +230,8 @@ class MethodScan:
         self._functions(code)
         self._calls(code)
         self._imports(code)
+        for line, kind, detail in search_space_signals(code):
+            self.space.add(code, line, kind, detail)
         for line, _ in code.matches(_POLICY_GRADIENT_RE, ("log_prob", "logprob")):
             self.method(
                 code, line, F.REINFORCEMENT_LEARNING, "policy_gradient", "log_prob * reward"
@@ -350,8 +355,10 @@ _COLLECTIONS = (ast.List, ast.Tuple, ast.Dict)
 
 
 def _is_op_collection(assign: Assign) -> bool:
-    """A list/tuple of at least two strings, or a dict with at least two string keys."""
-    return assign.kind in _COLLECTIONS and assign.strings >= 2
+    """A list/tuple of at least two strings or names (`[CONV3X3, MAXPOOL3X3]`), or a dict
+    with at least two string keys."""
+    items = assign.strings + (len(assign.refs) if assign.kind is not ast.Dict else 0)
+    return assign.kind in _COLLECTIONS and items >= 2
 
 
 def _is_parameter(text: str) -> bool:

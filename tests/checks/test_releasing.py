@@ -164,7 +164,7 @@ def test_search_space_evidence_lists_operations_then_encoding() -> None:
     ]
     assert places(finding("darts_like", "R2.architecture-encoding")) == [("cnn/genotypes.py", 3)]
     absent = finding("empty", "R2.operations").evidence[0]
-    assert absent.kind is EvidenceKind.ABSENCE and "PRIMITIVES/OPS lists" in absent.searched
+    assert absent.kind is EvidenceKind.ABSENCE and "elastic dimension lists" in absent.searched
 
 
 # ------------------------------------------------------------------------------------- R3

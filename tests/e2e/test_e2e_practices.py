@@ -166,7 +166,9 @@ def test_no_search_space(audited: AuditFiles) -> None:
     (absent,) = a.finding("R2.operations").evidence
     assert absent.kind is EvidenceKind.ABSENCE
     assert absent.searched == (
-        "PRIMITIVES/OPS lists",
+        "PRIMITIVES/OPS and candidate-operation lists",
+        "mixed/choice ops and supernets",
+        "elastic dimension lists",
         "search-space classes",
         "ConfigSpace definitions",
     )
