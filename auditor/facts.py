@@ -426,7 +426,7 @@ class Facts(BaseModel):
     benchmarks: list[BenchmarkUse] = []
     baselines: list[CodeSignal] = []
     ablations: list[CodeSignal] = []
-    seed_loops: list[CodeSignal] = []  # several seeds: shell loops, SLURM arrays, seed lists
+    seed_loops: list[CodeSignal] = []  # seeds or runs: shell loops, SLURM arrays, seed lists
 
     logs: list[LogRun] = []
     log_mismatches: list[LogMismatch] = []

@@ -487,6 +487,36 @@ def benchmark_release() -> Facts:
     )
 
 
+@fact_set
+def benchmark_search() -> Facts:
+    """naszilla-like: NAS methods run on NAS-Bench-101 and read each architecture's accuracy
+    from it; only their predictors train, and the experiments repeat over trials."""
+    return Facts(
+        entry_points=[
+            ep(
+                "run_experiments.py",
+                Role.SEARCH,
+                Role.BENCHMARK_QUERY,
+                uses=("nas_algorithms.py", "gcn/train_gcn.py", "nas_benchmarks.py"),
+            ),
+            ep("bo/makept.py", Role.SEARCH, uses=("nas_benchmarks.py",)),
+        ],
+        nas_methods=[method("nas_algorithms.py", 40, MethodFamily.BAYESIAN_OPTIMIZATION, "bo")],
+        training_code=[cs("gcn/train_gcn.py", 56, "optimizer_step", "fit")],
+        benchmarks=[bench("nas_benchmarks.py", 6, "NAS-Bench-101", "import")],
+        seed_loops=[cs("run_experiments.py", 42, "python_run_loop", "for i in range(trials)")],
+    )
+
+
+@fact_set
+def benchmark_and_dataset_search() -> Facts:
+    """As benchmark_search, plus a search on a real dataset whose final training is missing."""
+    facts = benchmark_search()
+    facts.entry_points.append(ep("train_search.py", Role.SEARCH, uses=("model_search.py",)))
+    facts.training_code.append(cs("train_search.py", 70, "optimizer_step"))
+    return facts
+
+
 # ------------------------------------------------------------------------------ TF repo
 
 

@@ -21,6 +21,9 @@ from auditor.models import Finding
 
 _SEARCH_WORDS = ("search", "evolution", "controller", "bohb", "hpo", "anytime")
 _FINAL_WORDS = ("train", "retrain", "final", "eval", "test", "finetune")
+# NOTE: a loop over runs (`for repeat in range(10)`) repeats an experiment but names no seed:
+# its count is not a seed, so it counts for C7.multiple-runs only.
+_RUN_LOOP = "python_run_loop"
 
 
 def _is_final_training_log(path: str, method_stems: set[str]) -> bool:
@@ -79,15 +82,24 @@ def multiple_runs(facts: Facts) -> Finding:
     logs = [g for g in facts.logs if g.seed is not None] if len(seeds) > 1 else []
     looped = [i for i in facts.script_invocations if i.in_seed_loop]
     lists = [c for c in facts.configs if len(c.seeds) > 1]
-    if facts.seed_loops or logs or looped or lists:
-        where = names(dict.fromkeys(x.path for x in [*facts.seed_loops, *looped, *lists, *logs]))
+    seeded = [s for s in facts.seed_loops if s.kind != _RUN_LOOP]
+    repeats = [s for s in facts.seed_loops if s.kind == _RUN_LOOP]
+    if seeded or logs or looped or lists:
+        where = names(dict.fromkeys(x.path for x in [*seeded, *looped, *lists, *logs]))
         return yes(
             signal,
             f"Experiments run over several seeds ({where}).",
-            located(facts.seed_loops, "seed loop")
+            located(seeded, "seed loop")
             + located(looped, "run inside a seed loop")
             + located(lists, "several seeds")
-            + located(logs, "per-seed log"),
+            + located(logs, "per-seed log")
+            + located(repeats, "repeated-run loop"),
+        )
+    if repeats:
+        return yes(
+            signal,
+            f"Experiments are repeated over several runs ({names(s.path for s in repeats)}).",
+            located(repeats, "repeated-run loop"),
         )
     docs = [d for d in facts.docs if d.topic is DocTopic.SEEDS]
     if docs:
@@ -119,7 +131,11 @@ def seeds_reported(facts: Facts) -> Finding:
     logs = [g for g in facts.logs if g.seed is not None]
     docs = [d for d in facts.docs if d.topic is DocTopic.SEEDS]
     runs = [i for i in facts.script_invocations if any("seed" in flag_name(k) for k in i.flags)]
-    loops = [s for s in facts.seed_loops if re.search(r"\d", f"{s.detail} {s.snippet or ''}")]
+    loops = [
+        s
+        for s in facts.seed_loops
+        if s.kind != _RUN_LOOP and re.search(r"\d", f"{s.detail} {s.snippet or ''}")
+    ]
     if configs or logs or docs or runs or loops:
         where = names(dict.fromkeys(x.path for x in [*configs, *logs, *docs, *runs, *loops]))
         return yes(

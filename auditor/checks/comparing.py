@@ -292,8 +292,9 @@ def multiple_runs_and_seeds(facts: Facts) -> Iterator[Finding]:
     Signals:
         C7.multiple-runs: seed loops (shell, SLURM array, config list, Python loop, per-seed
             logs), logs with two or more seeds, run commands inside a seed loop, configs listing
-            several seeds; docs alone need review.
-        C7.seeds-reported: seeds in configs, logs, docs, run commands or seed loops (optional).
+            several seeds, Python loops over repeated runs; docs alone need review.
+        C7.seeds-reported: seeds in configs, logs, docs, run commands or seed loops; without
+            them repeated runs are partial, as the item asks for both.
     Evidence accepted:
         seed_loops, logs, script_invocations (in_seed_loop), configs, docs on seeds.
     Limitations:

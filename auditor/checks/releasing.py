@@ -8,8 +8,10 @@ from collections.abc import Iterator
 from auditor.checks._common import (
     BENCHMARK_RELEASE,
     absence,
+    benchmark_code,
     benchmark_evidence,
     entries,
+    files_of,
     files_of_all,
     finding,
     has_method,
@@ -36,10 +38,37 @@ from auditor.facts import Facts, Role
 from auditor.models import Finding, Outcome
 from auditor.registry import check
 
+BENCHMARK_EVALUATED = (
+    "the searches run on a benchmark and take the accuracy of the architectures they find from "
+    "its table; no final architecture is trained, so there is no final-training pipeline to "
+    "release"
+)
+
 
 def _na_all(signals: tuple[str, ...], message: str, facts: Facts) -> Iterator[Finding]:
     for signal in signals:
         yield not_applicable(signal, sentence(message), benchmark_evidence(facts)[:3])
+
+
+def _no_final_phase_reason(facts: Facts) -> str | None:
+    """Why R1 and R3 do not apply: a benchmark release, or searches evaluated by benchmark
+    queries alone (naszilla: every method runs on NAS-Bench-101/201/301).
+
+    NOTE: every search entry point must run benchmark code and one must query it, so that a
+    search on a real dataset next to a benchmark experiment still needs its final training;
+    a README that runs a missing training script keeps R1 applicable too.
+    """
+    if is_benchmark_release(facts):
+        return BENCHMARK_RELEASE
+    search = entries(facts, Role.SEARCH)
+    if not search or entries(facts, Role.FINAL_TRAINING) or missing_final_scripts(facts):
+        return None
+    used = {b.path for b in benchmark_code(facts)}
+    if any(Role.BENCHMARK_QUERY in e.roles for e in search) and all(
+        files_of(e) & used for e in search
+    ):
+        return BENCHMARK_EVALUATED
+    return None
 
 
 # ------------------------------------------------------------------------------------- R1
@@ -59,10 +88,12 @@ def final_training_pipeline(facts: Facts) -> Iterator[Finding]:
         entry point or the modules it imports, evaluation code, broken script references.
     Limitations:
         Roles come from the probes; training code no entry point runs gives needs_review. A
-        benchmark release (table plus API, no method) is not applicable.
+        benchmark release (table plus API, no method), or searches whose architectures are
+        evaluated by benchmark queries alone, is not applicable.
     """
-    if is_benchmark_release(facts):
-        yield from _na_all(("R1.final-training-script", "R1.evaluation"), BENCHMARK_RELEASE, facts)
+    reason = _no_final_phase_reason(facts)
+    if reason:
+        yield from _na_all(("R1.final-training-script", "R1.evaluation"), reason, facts)
         return
     final = entries(facts, Role.FINAL_TRAINING)
     yield final_script(facts, final) if final else no_final_script(facts)
@@ -163,10 +194,11 @@ def final_training_hyperparameters_and_seeds(facts: Facts) -> Iterator[Finding]:
         facts.
     Limitations:
         Configs are linked to an entry point by name or by a flag that names them; seeds in
-        logs and docs are not tied to one phase.
+        logs and docs are not tied to one phase. Not applicable where R1 is not.
     """
-    if is_benchmark_release(facts):
-        yield from _na_all(_R3, BENCHMARK_RELEASE, facts)
+    reason = _no_final_phase_reason(facts)
+    if reason:
+        yield from _na_all(_R3, reason, facts)
         return
     ph = phase(facts, Role.FINAL_TRAINING, "final-training")
     if not ph.entries:

@@ -49,6 +49,9 @@ _INFRA_RE = re.compile(
     r"|progress|download|pin_memory|multiprocess|distributed|ddp|verbose|debug"
     r"|resume|checkpoint|mlflow|comet|visdom|fp16|half|jit|compile|determin"
     r"|benchmark|color|profil|parallel|workers|shuffle|print|cudnn|seed"
+    # NOTE: optimiser, normalisation-layer and export options tune the recipe or the artefact,
+    # not a component of the method: --no_nesterov, --no-wd-bn, use_bn, --no-onnxsim, use_tpu.
+    r"|nesterov|momentum|weight_decay|onnx|export|(?:^|[-_.])(?:tpu|wd|bn|ema)(?:$|[-_])"
 )
 _LOWER_FIDELITY_KEY_RE = re.compile(
     r"(?i)^(?:train_portion|data_portion|subset_?\w*|"

@@ -77,8 +77,17 @@ _ENV_RE = re.compile(
 _TIMING_RE = re.compile(
     r"\b(?:time|perf_counter|perf_counter_ns|monotonic|default_timer|process_time|time_ns)\(\)"
     r"\s*-\s*\w|\b(?:now|utcnow)\(\)\s*-\s*\w|"
-    r"\b\w*(?:end|stop|finish|toc)\w*\s*-\s*(?:self\.)?\w*(?:start|begin|t0|tic)\w*\b|"
+    r"\b(?P<until>(?:self\.)?\w*(?:end|stop|finish|toc|curr?|now)\w*)\s*-\s*"
+    r"(?P<since>(?:self\.)?\w*(?:start|begin|t0|tic)\w*)\b|"
     r"enable_timing\s*=\s*True|\.elapsed_time\(|\btimeit\.timeit\(|\bclass\s+\w*Timer\b"
+)
+# `end - start` is timing only when `start` is a clock reading: by its name (`start_time`, `t0`)
+# or by what either side is assigned (`start = time.time()`); `assert end - start == k` is index
+# arithmetic.
+_CLOCK_NAME_RE = re.compile(r"(?i)time|t0|tic")
+_CLOCK_CALL_RE = re.compile(
+    r"\b(?:time|perf_counter|perf_counter_ns|monotonic|default_timer|time_ns|now|utcnow|"
+    r"timestamp)\("
 )
 _TIME_WORDS = (
     r"(?:elapsed\w*|runtime\w*|run_time\w*|wall_?clock\w*|wall_?time\w*|seconds|"
@@ -93,9 +102,18 @@ _CURVE_RE = re.compile(
     + _TIME_WORDS
     + r"\b"
 )
-_PY_SEED_LOOP_RE = re.compile(r"\bfor\s+([\w\s,()]*?)\s+in\s+([^\n:\]]{1,200})")
+_PY_LOOP_RE = re.compile(r"\bfor\s+([\w\s,()]*?)\s+in\s+([^\n:\]]{1,200})")
 _SEED_TARGET_RE = re.compile(r"(?i)(?:^|[\s,(])(?:\w+_)?seeds?(?:$|[\s,)])")
 _SEED_ITER_RE = re.compile(r"(?i)seeds\b|seed_list|n_?seeds|num_?seeds|n_?runs_?seeds")
+# A counted loop over runs: `for repeat in range(10)`, `for irun in range(times)`, or any variable
+# over `range(trials)` / `range(args.num_runs)`. NOTE: "repeats" alone also counts the blocks of
+# a stage (MnasNet, EfficientNet builders), so it names runs only as the loop variable.
+_RUN_VAR_RE = re.compile(
+    r"(?i)^(?:i_?)?(?:run|repeat|trial|repetition)(?:_?(?:id|idx|index|no|i))?$"
+)
+_RUN_COUNT_RE = re.compile(r"(?i)\b(?:n_|num_|number_of_)?(?:runs|trials|repetitions)\b")
+# Repeats of a latency or throughput measurement are not runs of an experiment.
+_MEASURE_SCOPE_RE = re.compile(r"(?i)latenc|throughput|speed|profil|warm_?up")
 _NO_GRAD = frozenset({"torch.no_grad", "torch.inference_mode", "torch.set_grad_enabled"})
 _ACCURACY_CALL_RE = re.compile(r"(?i)accuracy")
 _GENOTYPE_ANCHORS = ("genotype", "--arch", "--cell", "from_str", "load_arch", "arch_from")
@@ -116,7 +134,8 @@ _TIMING_ANCHORS = (
     "timing",
     "perf_counter",
     "monotonic",
-    "now()",
+    "now",
+    "curr",
     "end",
     "stop",
     "finish",
@@ -286,18 +305,60 @@ class ProtocolScan:
         for line, match in code.matches(_ENV_RE, _ENV_ANCHORS):
             kind = "versions" if match.group("versions") else "hardware"
             self.environment.add(code, line, kind, match.group(0).strip("("))
-        for line, _ in code.matches(_TIMING_RE, _TIMING_ANCHORS):
-            scope = code.scope_at(line) or ""
-            self.timing.add(code, line, "elapsed", scope)
+        clocks: set[str] | None = None
+        for line, match in code.matches(_TIMING_RE, _TIMING_ANCHORS):
+            function = code.scope_at(line)
+            since = match.group("since")
+            if since and not _CLOCK_NAME_RE.search(since):
+                clocks = _clock_readings(code) if clocks is None else clocks
+                if not {_local(function, since), _local(function, match.group("until"))} & clocks:
+                    continue
+            self.timing.add(code, line, "elapsed", function or "")
         for line, match in code.matches(_CURVE_RE, _CURVE_ANCHORS):
             scope = code.scope_at(line) or ""
             self.curves.add(code, line, "anytime", match.group(0)[:60], key=scope)
-        for line, match in code.matches(_PY_SEED_LOOP_RE, ("seed",)):
-            target, iterable = match.group(1), match.group(2)
-            if _SEED_TARGET_RE.search(target) or _SEED_ITER_RE.search(iterable):
-                self.seed_loops.add(
-                    code, line, "python_seed_loop", match.group(0)[:80], key=f"p{line}"
-                )
+        for line, match in code.matches(_PY_LOOP_RE, ("seed", "run", "repeat", "trial")):
+            loop = _loop_kind(match.group(1), match.group(2))
+            if loop == "python_run_loop" and _MEASURE_SCOPE_RE.search(code.scope_at(line) or ""):
+                continue
+            if loop:
+                self.seed_loops.add(code, line, loop, match.group(0)[:80], key=f"p{line}")
+
+
+def _loop_kind(target: str, iterable: str) -> str | None:
+    """A loop over seeds (`python_seed_loop`), over repeated runs (`python_run_loop`), or None.
+
+    NOTE: a loop that unpacks three or more values walks records, such as the samples of a
+    batch with their data-augmentation seeds (`for i, ((x, y), (keys, seeds)) in loader`); a seed
+    loop binds a seed, perhaps with an index or one other grid axis.
+    """
+    names = re.findall(r"\w+", target)
+    if len(names) > 2:
+        return None
+    if _SEED_TARGET_RE.search(target) or _SEED_ITER_RE.search(iterable):
+        return "python_seed_loop"
+    counted = iterable.startswith("range(") and "len(" not in iterable
+    if counted and (
+        (len(names) == 1 and _RUN_VAR_RE.match(names[0])) or _RUN_COUNT_RE.search(iterable)
+    ):
+        return "python_run_loop"
+    return None
+
+
+def _clock_readings(code: Code) -> set[str]:
+    """Names assigned a clock reading (`start = time.time()`, `self._end_op =
+    to_internal(tf.timestamp())`), keyed by `_local`."""
+    return {
+        _local(a.scope, a.target)
+        for a in code.module.assigns
+        if a.made_by is not None and _CLOCK_CALL_RE.search(code.module.segment_at(a.span))
+    }
+
+
+def _local(scope: str | None, name: str) -> str:
+    """A plain name within its function (`start` of one function is not another's);
+    an attribute (`self.start`) as it is."""
+    return name if "." in name else f"{scope}:{name}"
 
 
 def _uses_keras(code: Code) -> bool:
@@ -306,8 +367,12 @@ def _uses_keras(code: Code) -> bool:
 
 
 def _is_optimizer_step(name: str) -> bool:
-    """`optimizer.step()`, `self.w_optim.step()`, `scaler.step(...)`, TF `apply_gradients`."""
-    if "." not in name:
+    """`optimizer.step()`, `self.w_optim.step()`, `scaler.step(...)`, TF `apply_gradients`.
+
+    NOTE: `scipy.optimize.minimize` fits a few parameters (a Gaussian process's kernel, a
+    surrogate), not a network's weights.
+    """
+    if "." not in name or name.startswith("scipy."):
         return False
     receiver, method = name.rsplit(".", 1)
     return method in {"step", "apply_gradients", "minimize"} and bool(

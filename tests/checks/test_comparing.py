@@ -4,7 +4,7 @@ evidence and wording of the findings that decide them."""
 from __future__ import annotations
 
 import pytest
-from factsets import build, finding, outcomes, places, verdict
+from factsets import build, cs, finding, outcomes, places, verdict
 
 from auditor.models import EvidenceKind, Outcome, Status
 
@@ -79,6 +79,7 @@ CASES = [
     ("full_pipeline", "C7", PASS, 1.0, C7, (T, T)),
     ("per_seed_logs", "C7", PASS, 1.0, C7, (T, T)),
     ("tf_repo", "C7", PARTIAL, 0.333, C7, (F, T)),
+    ("benchmark_search", "C7", PARTIAL, 0.667, C7, (T, F)),
     ("darts_like", "C7", REVIEW, 1.0, C7, (NV, T)),
     ("darts_no_seed_docs", "C7", FAIL, 0.0, C7, (F, F)),
     ("full_pipeline", "C8", PASS, 1.0, C8, (T,)),
@@ -289,6 +290,16 @@ def test_seed_loop_and_per_seed_logs_are_multiple_runs() -> None:
         ("logs/seed1.log", 1),
         ("logs/seed2.log", 1),
     ]
+
+
+def test_a_loop_over_runs_repeats_experiments_but_names_no_seed() -> None:
+    f = finding("benchmark_search", "C7.multiple-runs")
+    assert f.message == "Experiments are repeated over several runs (run_experiments.py)."
+    assert places(f) == [("run_experiments.py", 42)]
+    assert finding("benchmark_search", "C7.seeds-reported").outcome is F
+    counted = build("benchmark_search")
+    counted.seed_loops = [cs("NASBench.ipynb", 409, "python_run_loop", "for repeat in range(10)")]
+    assert finding(counted, "C7.seeds-reported").outcome is F  # 10 runs, not seed 10
 
 
 def test_docs_about_runs_alone_need_review() -> None:

@@ -23,6 +23,8 @@ CASES = [
     # fact set, item, status, score, outcomes in signal order
     ("darts_like", "R1", PASS, 1.0, R1, (T, T)),
     ("benchmark_release", "R1", N_A, None, R1, (NA, NA)),
+    ("benchmark_search", "R1", N_A, None, R1, (NA, NA)),
+    ("benchmark_and_dataset_search", "R1", FAIL, 0.0, R1, (F, F)),
     ("search_only", "R1", FAIL, 0.0, R1, (F, F)),
     ("broken_final", "R1", FAIL, 0.0, R1, (F, F)),
     ("orphan_trainer", "R1", REVIEW, None, R1, (NV, NV)),
@@ -47,6 +49,7 @@ CASES = [
     ("tf_deterministic_script", "R3", PASS, 1.0, R3, (T, T, T, T)),
     ("full_pipeline", "R3", PASS, 1.0, R3, (T, T, T, T)),
     ("benchmark_release", "R3", N_A, None, R3, (NA, NA, NA, NA)),
+    ("benchmark_search", "R3", N_A, None, R3, (NA, NA, NA, NA)),
     ("search_only", "R3", FAIL, 0.0, R3, (F, F, F, F)),
     ("orphan_trainer", "R3", REVIEW, None, R3, (NV, NV, NV, NV)),
     ("darts_like", "R4", PASS, 1.0, R4, (T, T)),
@@ -152,6 +155,14 @@ def test_benchmark_release_says_why_not_applicable() -> None:
         ("data/table.csv", 1),
         ("examples/query.py", 1),
     ]
+
+
+def test_searches_evaluated_by_benchmark_queries_have_no_final_training_to_release() -> None:
+    v = verdict("benchmark_search", "R1")
+    assert v.summary.startswith("The searches run on a benchmark")
+    assert places(v.findings[0]) == [("nas_benchmarks.py", 6), ("run_experiments.py", 1)]
+    f = finding("benchmark_and_dataset_search", "R1.final-training-script")
+    assert f.message.startswith("Only the search code (gcn/train_gcn.py and train_search.py)")
 
 
 # ------------------------------------------------------------------------------------- R2

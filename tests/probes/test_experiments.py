@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from structural import at, signals, structural_facts
@@ -130,4 +131,125 @@ def test_lower_fidelity_from_options_and_configs(tmp_path: Path) -> None:
         ("search.py", 3, "lower_fidelity", "--train_portion"),
         ("configs/bohb.yaml", 1, "lower_fidelity", "min_budget"),
         ("configs/bohb.yaml", 2, "lower_fidelity", "max_budget"),
+    ]
+
+
+def test_repeated_run_loops_and_record_loops(tmp_path: Path) -> None:
+    """Counted loops over runs repeat an experiment; records, stages and measurements do not."""
+    root, facts = structural_facts(
+        tmp_path,
+        {
+            "run_experiments.py": """
+                def run_experiments(trials, seeds):
+                    for i in range(trials):
+                        run_nas_algorithm()
+                    for i, seed in enumerate(seeds):
+                        run_nas_algorithm(seed)
+                    for epoch in range(n_epochs):
+                        pass
+                    for trial in study.trials:
+                        pass
+                    for repeat_index in range(len(computed_metrics)):
+                        pass
+
+                def measure_latency(model, n_runs):
+                    for _ in range(n_runs):
+                        model(x)
+            """,
+            "NASBench.ipynb": json.dumps(
+                {
+                    "nbformat": 4,
+                    "metadata": {},
+                    "cells": [
+                        {
+                            "cell_type": "code",
+                            "source": ["for repeat in range(10):\n", "  run_random_search()\n"],
+                        }
+                    ],
+                },
+                indent=1,
+            ),
+            "workflow.py": "for irun in range(xargs.times):\n    main(irun)\n",
+            "builder.py": "for id_repeat in range(repeats):\n    blocks.append(block())\n",
+            "save_logits.py": """
+                for idx, ((samples, targets), (keys, seeds)) in enumerate(data_loader):
+                    for key, seed, index, value in zip(keys, seeds, indices, values):
+                        save(key, seed)
+            """,
+        },
+    )
+    runs = sorted((s.path, s.line) for s in facts.seed_loops if s.kind == "python_run_loop")
+    assert runs == [
+        ("NASBench.ipynb", at(root, "NASBench.ipynb", "for repeat in")),
+        ("run_experiments.py", at(root, "run_experiments.py", "i in range")),
+        ("workflow.py", 1),
+    ]
+    (seeded,) = [s for s in facts.seed_loops if s.kind == "python_seed_loop"]
+    assert (seeded.path, seeded.line) == (
+        "run_experiments.py",
+        at(root, "run_experiments.py", "enumerate(seeds)"),
+    )
+
+
+def test_recipe_and_export_switches_are_no_ablations(tmp_path: Path) -> None:
+    _, facts = structural_facts(
+        tmp_path,
+        {
+            "search.py": """
+                import argparse
+                parser = argparse.ArgumentParser()
+                parser.add_argument('--no_nesterov', action='store_true')
+                parser.add_argument('--no-wd-bn', action='store_true', default=False)
+                parser.add_argument('--no-onnxsim', action='store_true')
+                parser.add_argument('--no-model-ema', action='store_false')
+                parser.add_argument('--use-sync-bn', action='store_true')
+                parser.add_argument('--no_abs_pos', action='store_true')
+            """,
+            "config.py": "import absl.flags as flags\nflags.DEFINE_bool('use_tpu', False, 'TPU')\n",
+            "net.json": '{"first_conv": {"name": "ConvLayer", "use_bn": true},\n'
+            ' "use_cutout": false}\n',
+        },
+    )
+    assert [(s.path, s.line, s.detail) for s in facts.ablations] == [
+        ("search.py", 8, "--no_abs_pos"),
+        ("net.json", 2, "use_cutout"),
+    ]
+
+
+def test_elapsed_time_needs_a_clock_reading(tmp_path: Path) -> None:
+    """`end - start` is timing when either side reads a clock, by name or by assignment."""
+    root, facts = structural_facts(
+        tmp_path,
+        {
+            "main.py": """
+                import time
+                import tensorflow as tf
+
+                def train():
+                    start_time = time.time()
+                    while True:
+                        curr_time = time.time()
+                        print("mins={:<10.2f}".format(float(curr_time - start_time) / 60))
+
+                def evaluate():
+                    start = time.perf_counter()
+                    end = time.perf_counter()
+                    return end - start
+
+                class Hook:
+                    def begin(self):
+                        self._end_op = to_internal(tf.timestamp(name='end'))
+                        self._total = self._end_op - self._start_op
+
+                def sub_filter_start_end(kernel_size, sub_kernel_size):
+                    start, end = kernel_size - sub_kernel_size, kernel_size
+                    assert end - start == sub_kernel_size
+                    now_idx = end - start_idx
+            """,
+        },
+    )
+    assert signals(facts.timing_code) == [
+        ("main.py", at(root, "main.py", "curr_time - start_time"), "train"),
+        ("main.py", at(root, "main.py", "return end - start"), "evaluate"),
+        ("main.py", at(root, "main.py", "self._end_op - self._start_op"), "Hook.begin"),
     ]

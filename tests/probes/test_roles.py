@@ -326,6 +326,30 @@ def test_darts_like_training_evaluation_and_data(tmp_path: Path) -> None:
     )
 
 
+def test_scipy_minimize_fits_a_surrogate_and_is_no_optimizer_step(tmp_path: Path) -> None:
+    root, facts = structural_facts(
+        tmp_path,
+        {
+            "pp_gp.py": """
+                import scipy.optimize as spo
+
+                def fit_gp(model, x):
+                    return spo.minimize(model.neg_log_like, x, method='L-BFGS-B')
+            """,
+            "train_tf.py": """
+                import tensorflow as tf
+
+                def build(loss):
+                    optimizer = tf.train.AdamOptimizer(0.01)
+                    return optimizer.minimize(loss)
+            """,
+        },
+    )
+    assert signals(facts.training_code, "optimizer_step") == [
+        ("train_tf.py", at(root, "train_tf.py", "optimizer.minimize"), "build"),
+    ]
+
+
 def test_shared_data_module_names_every_entry_point_using_it(tmp_path: Path) -> None:
     root, facts = structural_facts(
         tmp_path,
