@@ -570,6 +570,29 @@ def tf_repo() -> Facts:
     )
 
 
+@fact_set
+def enas_one_main() -> Facts:
+    """melodyguan/enas: one main.py searches (search scripts) and trains a fixed architecture
+    (final scripts: --child_fixed_arc); it logs elapsed minutes; macro and micro runs differ in
+    --search_for and --child_num_cells, which name no architecture."""
+    main = "src/cifar10/main.py"
+    entry = ep(main, Role.SEARCH, Role.FINAL_TRAINING, uses=("src/utils.py", "src/controller.py"))
+    return Facts(
+        entry_points=[entry],
+        nas_methods=[method("src/controller.py", 14, MethodFamily.REINFORCEMENT_LEARNING)],
+        training_code=[cs("src/utils.py", 237, "optimizer_step")],
+        timing_code=[cs(main, 272, "elapsed", "train")],
+        script_invocations=[
+            run(f"scripts/{space}_{phase}.sh", 5, main, main, search_for=space, **extra)
+            for space in ("macro", "micro")
+            for phase, extra in (
+                ("search", {"controller_training": "", "child_num_cells": "5"}),
+                ("final", {"child_fixed_arc": "0 3 0", "nocontroller_training": ""}),
+            )
+        ],
+    )
+
+
 # ------------------------------------------------------------------------- full pipeline
 
 

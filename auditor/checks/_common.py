@@ -199,8 +199,8 @@ def benchmark_evidence(facts: Facts) -> list[Evidence]:
 
 def method_files(facts: Facts) -> set[str]:
     """Files of the NAS method: search entry points, their imports and method code, but not a
-    final-training script a search happens to import."""
-    final = {e.path for e in entries(facts, Role.FINAL_TRAINING)}
+    final-training script a search happens to import (one that also searches stays)."""
+    final = {e.path for e in entries(facts, Role.FINAL_TRAINING) if Role.SEARCH not in e.roles}
     search = files_of_all(entries(facts, Role.SEARCH)) - final
     return search | {m.path for m in facts.nas_methods}
 

@@ -264,7 +264,8 @@ def shared_training(facts: Facts) -> Finding:
 
 # ------------------------------------------------------------------------------------- C4
 
-_ARCH_FLAG = re.compile(r"arch|genotype|cell|^model$|^net(work)?$")
+# NOTE: whole name parts: `--search_for`, `--child_num_cells` name no architecture
+_ARCH_FLAG = re.compile(r"(?:^|[_-])(?:arch|genotype|cell)(?:[_-]|$)|^model$|^net(work)?$")
 
 
 def several_architectures(facts: Facts) -> Finding | None:

@@ -2,11 +2,12 @@
 
 Nodes are functions `(path, "Class.method")`, classes `(path, "Net")` and module-level code
 `(path, None)`. Edges come from calls (resolved through imports, relative imports, re-exports,
-nested scopes and `self.`), from repo functions passed or stored as values (callbacks,
-registries), from class instantiation, from unittest classes (the runner calls their methods),
-from closures (their maker returns them), from default arguments and from imports (the
-imported module's top level runs). Every caller is kept with its call site, so a probe can
-follow a helper's parameter back to the argument its caller passes.
+nested scopes and `self.`; `tf.app.run()` calls its module's `main`), from repo functions
+passed or stored as values (callbacks, registries), from class instantiation, from unittest
+classes (the runner calls their methods), from closures (their maker returns them), from
+default arguments and from imports (the imported module's top level runs). Every caller is kept
+with its call site, so a probe can follow a helper's parameter back to the argument its caller
+passes.
 
 Two views share the one pass over the calls and the name resolution (callgraph_symbols.py):
 - `callers`: every edge above; a class is a node that reaches its methods and, through its
@@ -176,6 +177,10 @@ class CallGraph:
             )
             if symbol:
                 self._link(symbol, (caller, call))
+            elif _runs_own_main(call) and (main := self._resolve(module, "main", call.scope)):
+                self._link(main, (caller, call))
+            if call.name in _TYPE_TESTS:
+                continue  # `isinstance(op, MixedEdge)` neither creates nor calls MixedEdge
             for ref in call.refs:  # functions passed as arguments: `pool.map(worker, ...)`
                 self._link_name(module, caller, ref, call.scope)
         registries = self.symbols.registries(module)
@@ -238,6 +243,18 @@ class CallGraph:
         `Net.get(key)` calls one method of Net)."""
         symbol = self._resolve(module, name, scope) if name else None
         return symbol if symbol and self.symbols.is_registry(symbol) else None
+
+
+_TYPE_TESTS = frozenset({"isinstance", "issubclass"})
+
+
+def _runs_own_main(call: CallSite) -> bool:
+    """`tf.app.run()` (or `tf.compat.v1.app.run()`) without a `main` argument runs the
+    `__main__` module's `main()`; `absl.app.run(main)` passes it, an edge of its own."""
+    if not call.name.endswith("app.run") or "main" in call.keywords:
+        return False
+    node = call.node
+    return not node.args if node is not None else not call.args_text.strip()
 
 
 _READS = ("[]", ".get", ".items", ".values")  # `REG[key](...)` is indexed as a call of `REG[]`

@@ -3,9 +3,9 @@ hard-coded in entry scripts, and config files.
 
 Sources: argparse `add_argument` (any receiver in a module that imports argparse, or one made by
 `ArgumentParser`/`add_argument_group`/`add_parser`, or named like a parser or group), click
-options, absl/`tf.app.flags` `DEFINE_*`, `@hydra.main`, and numeric constants with a
-hyperparameter name in `main`/`train`/`run` or at module level of entry scripts. Config files are
-read by `configfiles`.
+options, absl/`tf.app.flags` `DEFINE_*` (or any `DEFINE_*("name", ...)`: repos wrap them),
+`@hydra.main`, and numeric constants with a hyperparameter name in `main`/`train`/`run` or at
+module level of entry scripts. Config files are read by `configfiles`.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from typing import Literal
 
 from auditor.facts import Facts, Hyperparameter
 from auditor.probes import configfiles
+from auditor.probes.seed_apis import first_argument_text
 from auditor.pyast import CallSite, PyModule
 from auditor.repo import Repo
 
@@ -104,7 +105,7 @@ def module_hyperparameters(
                 yield from _option(module, call, "argparse")
         elif call.name in {"click.option", "click.argument"}:
             yield from _option(module, call, "click")
-        elif last.startswith("DEFINE_") and "flags" in call.name.split("."):
+        elif last.startswith("DEFINE_") and ("flags" in call.name.split(".") or _names_flag(call)):
             yield from _absl(module, call, last)
         elif call.name == "hydra.main":
             yield from _hydra(module, call, hydra_dirs)
@@ -117,6 +118,20 @@ def _imports_argparse(module: PyModule) -> bool:
         name.split(".")[0] in {"argparse", "configargparse"}
         for name, _level, _line in module.imports
     )
+
+
+def _names_flag(call: CallSite) -> bool:
+    """A `DEFINE_*` call from anywhere that names its flag first (ENAS's own `DEFINE_string`
+    wrappers of `tf.app.flags`); the wrappers' inner calls pass a variable and are left out."""
+    node = call.node
+    if node is None:
+        return first_argument_text(call.args_text)[:1] in {"'", '"'}
+    first = (
+        node.args[0]
+        if node.args
+        else next((k.value for k in node.keywords if k.arg == "name"), None)
+    )
+    return _const_str(first) is not None
 
 
 def _parser_names(module: PyModule) -> set[str]:

@@ -232,6 +232,12 @@ class MethodScan:
         self._imports(code)
         for line, kind, detail in search_space_signals(code):
             self.space.add(code, line, kind, detail)
+            if kind == "choice_op":  # a network that runs the sampled path: a supernet
+                owner = detail.partition("(")[0].rpartition(".")[0]
+                klass = owner if owner in code.module.classes else None
+                self.traits.note(
+                    code, line, "supernet", f"trains the weight-sharing supernet {detail}", klass
+                )
         for line, _ in code.matches(_POLICY_GRADIENT_RE, ("log_prob", "logprob")):
             self.method(
                 code, line, F.REINFORCEMENT_LEARNING, "policy_gradient", "log_prob * reward"

@@ -229,7 +229,8 @@ class Traits:
     """What each function does, for assigning roles to entry points through the call graph.
 
     Keys are (path, function, class or None for module level); values are (trait, reason)
-    pairs. Traits: search, opt_step, epoch_loop, genotype_lookup, eval, bench_query, plot.
+    pairs. Traits: search, supernet, opt_step, epoch_loop, genotype_lookup, eval, bench_query,
+    plot.
     """
 
     at: dict[tuple[str, str | None], list[tuple[str, str]]] = field(default_factory=dict)

@@ -5,10 +5,13 @@ derivation; protocol.py: training, evaluation, data, environment, timing, anytim
 Python seed loops), baselines (baselines.py), shell text (invocations.py), entry points with
 roles, the users of data code, and experiment-design signals (experiments.py).
 
-A role comes from the file name and from the traits of the code the entry point reaches
-through the call graph. Search and final training stay distinct: a file is final training
-when it is named so or trains a fixed (looked-up) genotype, and never when it is named as a
-search or holds search code itself.
+A role comes from the file name, from the traits of the code the entry point reaches through
+the call graph, and from the flags its run commands pass. Search and final training stay
+distinct: a file is final training when it is named so or trains a fixed (looked-up) genotype,
+and never when it is named as a search, holds search code itself or trains a weight-sharing
+supernet; a file that a run script trains with a fixed architecture (`--child_fixed_arc`,
+`--arch`, the controller switched off) is final training as well, and search only where some
+other run may search.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from auditor.facts import EntryPoint, Facts, Role
+from auditor.facts import EntryPoint, Facts, Role, ScriptInvocation
 from auditor.probes.baselines import BaselineScan
 from auditor.probes.callgraph import CallGraph, FuncKey
 from auditor.probes.experiments import ExperimentScan
@@ -74,6 +77,12 @@ _NAME_ROLES: tuple[tuple[re.Pattern[str], Role], ...] = (
 _TEST_DIRS = frozenset({"tests", "test", "testing", "unittests"})
 _RUN_CALLS = frozenset({"parse_args", "parse_known_args", "Fire"})
 _CONSOLE_RE = re.compile(r"""['"]\s*[\w.-]+\s*=\s*([\w.]+)\s*:\s*\w+""")
+# run flags that fix the architecture (`--child_fixed_arc="0 3 0"`, `--arch DARTS`), or turn the
+# controller/search off (`--nocontroller_training`, `--search=false`)
+_FIXED_ARCH_FLAG_RE = re.compile(r"^(?:\w+_)?fixed_arch?$|^(?:arch|genotype)(?:_path|_file)?$")
+_SEARCH_FLAG_RE = re.compile(r"(?:^|_)(?:controller|search)(?:_(?!space)\w+)?$")
+_NO_SEARCH_FLAG_RE = re.compile(r"^no_?(?:controller|search)(?:_(?!space)\w+)?$")  # absl --noX
+_FALSE_WORDS = frozenset({"false", "no", "off"})
 
 
 def run(repo: Repo, facts: Facts) -> None:
@@ -107,23 +116,24 @@ class EntryPoints:
     def build(self) -> list[EntryPoint]:
         """One EntryPoint per candidate file, in path order."""
         by_path = {c.path: c for c in self.codes}
-        invoked: dict[str, set[str]] = {}
+        runs: dict[str, list[ScriptInvocation]] = {}
         for inv in self.facts.script_invocations:
             if inv.resolved in by_path:
-                invoked.setdefault(inv.resolved, set()).add(inv.path)
+                runs.setdefault(inv.resolved, []).append(inv)
         consoles = _console_scripts(self.repo)
         self.graph = self.repo.call_graph()
         candidates = sorted(
             p
             for p, c in by_path.items()
-            if (_runnable(c) or p in invoked or p in consoles or self._script(c))
+            if (_runnable(c) or p in runs or p in consoles or self._script(c))
             and PurePosixPath(p).name != "setup.py"
         )
         reached = self._reach(frozenset(candidates))
         out = []
         for path in candidates:
             code = by_path[path]
-            roles, reasons = _roles(code, reached.get(path, []), path in consoles)
+            invocations = runs.get(path, [])
+            roles, reasons = _roles(code, reached.get(path, []), invocations, path in consoles)
             guard = code.module.main_guard_lines
             line = code.module.file_line(guard[0]) if guard else None
             out.append(
@@ -133,7 +143,7 @@ class EntryPoints:
                     snippet=code.module.snippet(guard[0]) if guard else None,
                     roles=roles,
                     reasons=reasons,
-                    invoked_by=tuple(sorted(invoked.get(path, ()))),
+                    invoked_by=tuple(sorted({i.path for i in invocations})),
                     uses=tuple(self.uses(path)[:MAX_USES]),
                 )
             )
@@ -278,9 +288,10 @@ def _is_test(code: Code) -> bool:
 
 
 def _roles(
-    code: Code, reached: list[tuple[str, str, bool]], console: bool
+    code: Code, reached: list[tuple[str, str, bool]], runs: list[ScriptInvocation], console: bool
 ) -> tuple[tuple[Role, ...], tuple[str, ...]]:
-    """Roles from the file name and the reached traits, with the reasons for each."""
+    """Roles from the file name, the reached traits and the flags it is run with, with the
+    reasons for each."""
     stem = PurePosixPath(code.path).stem.lower().replace("-", "_")
     if _is_test(code):
         return (Role.TEST,), (f"pytest/unittest file: {PurePosixPath(code.path).name}",)
@@ -292,10 +303,13 @@ def _roles(
     training = {"opt_step", "epoch_loop"} <= found
     genotype = "genotype_lookup" in here
     search_here = "search" in here
+    # training a one-shot supernet is the search's first phase (SPOS's Supernet/train.py)
+    supernet = "supernet" in found and "opt_step" in found and not genotype
     roles: set[Role] = set(names)
     if (
         Role.SEARCH in names
         or search_here
+        or supernet
         or ("search" in found and Role.FINAL_TRAINING not in names and not genotype)
     ):
         roles.add(Role.SEARCH)
@@ -305,18 +319,28 @@ def _roles(
         roles.discard(Role.FINAL_TRAINING)
     elif Role.FINAL_TRAINING in names or (training and (genotype or "search" not in found)):
         roles.add(Role.FINAL_TRAINING)
-    if "eval" in found and not training:
+    # runs that train a fixed architecture (ENAS: main.py --child_fixed_arc=... --nocontroller_
+    # training), of a file that trains
+    fixed = [(i.path, f) for i in runs if (f := _fixed_run(i.flags))] if "opt_step" in found else []
+    if fixed:
+        roles.add(Role.FINAL_TRAINING)
+        if len(fixed) == len(runs) and Role.SEARCH not in names and not search_here:
+            roles.discard(Role.SEARCH)  # searches only where some other run does
+    if "eval" in found and not training and not supernet:  # a supernet's validation searches
         roles.add(Role.EVALUATION)
     if "bench_query" in found:
         roles.add(Role.BENCHMARK_QUERY)
     if "plot" in here and not roles:
         roles.add(Role.VISUALIZATION)
     reasons = [f"name: {PurePosixPath(code.path).name}"] if names else []
+    if fixed:
+        reasons.append(f"run with {fixed[0][1]} by {fixed[0][0]}")
     reasons += [
         why[t]
         for t in (
             "retrain",
             "search",
+            "supernet",
             "opt_step",
             "epoch_loop",
             "genotype_lookup",
@@ -324,12 +348,25 @@ def _roles(
             "bench_query",
             "plot",
         )
-        if t in why
+        if t in why and (t != "supernet" or supernet)
     ]
     if console:
         reasons.append("console script")
     ordered = tuple(r for r in Role if r in roles) or (Role.OTHER,)
     return ordered, tuple(reasons[:8])
+
+
+def _fixed_run(flags: dict[str, str]) -> str | None:
+    """The flag by which a run trains a fixed architecture: it passes one, or turns the
+    controller or the search off; None for a run that may search."""
+    for flag, value in flags.items():
+        name = flag.lstrip("-").replace("-", "_").lower()
+        if _FIXED_ARCH_FLAG_RE.match(name) and value.strip("'\" ").lower() not in {"", "none"}:
+            return flag
+        off = _SEARCH_FLAG_RE.search(name) and value.strip("'\" ").lower() in _FALSE_WORDS
+        if off or _NO_SEARCH_FLAG_RE.match(name):
+            return flag
+    return None
 
 
 def _console_scripts(repo: Repo) -> set[str]:

@@ -61,11 +61,13 @@ CASES = [
     ("random_search_method", "C4", REVIEW, None, C4, (NV,)),
     ("readme_baseline_table", "C4", REVIEW, None, C4, (NV,)),
     ("empty", "C4", N_A, None, C4, (NA,)),
+    ("enas_one_main", "C4", REVIEW, None, C4, (NV,)),
     ("full_pipeline", "C5", PASS, 1.0, C5, (T, T)),
     ("search_with_elapsed_logs", "C5", PARTIAL, 0.5, C5, (T, F)),
     ("darts_with_curves", "C5", PARTIAL, 0.5, C5, (F, T)),
     ("own_evaluation_baseline", "C5", FAIL, 0.0, C5, (F, F)),
     ("darts_like", "C5", FAIL, 0.0, C5, (F, F)),
+    ("enas_one_main", "C5", PARTIAL, 0.5, C5, (T, F)),
     ("benchmark_release", "C5", N_A, None, C5, (NA, NA)),
     ("full_pipeline", "C6", PASS, 1.0, C6, (T,)),
     ("darts_rs_docs", "C6", PASS, 1.0, C6, (T,)),
@@ -206,6 +208,12 @@ def test_single_method_evaluation_needs_review() -> None:
     assert places(f) == [("cnn/train.py", 56), ("cnn/test.py", 40)]
 
 
+def test_flags_that_only_contain_arch_or_cell_name_no_architecture() -> None:
+    # --search_for=macro/micro and --child_num_cells=5 are no --arch values
+    f = finding("enas_one_main", "C4.shared-evaluation")
+    assert f.message.startswith("The repository has one method, one evaluation pipeline")
+
+
 # ------------------------------------------------------------------------------------- C5
 
 
@@ -222,6 +230,12 @@ def test_timing_of_the_final_training_is_not_search_timing() -> None:
     f = finding("shared_core_baseline", "C5.time-logged")
     assert f.outcome is F
     assert f.message == "Elapsed time is measured only in train.py, not during the search."
+
+
+def test_timing_in_a_file_that_searches_and_trains_a_fixed_architecture_is_search_timing() -> None:
+    f = finding("enas_one_main", "C5.time-logged")
+    assert f.message == "The search records elapsed time (src/cifar10/main.py)."
+    assert places(f) == [("src/cifar10/main.py", 272)]
 
 
 def test_elapsed_time_in_final_training_logs_is_not_search_timing() -> None:

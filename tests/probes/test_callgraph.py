@@ -93,3 +93,31 @@ def test_the_method_view_expands_classes_and_skips_closures_and_fallbacks(
     assert graph.method_callers(("train.py", "main.inner")) == []
     assert lines(graph.callers(("train.py", "default_hook"))) == [(main, None)]
     assert graph.method_callers(("train.py", "default_hook")) == []
+
+
+def test_tf_app_run_calls_the_modules_main_and_isinstance_calls_nothing(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path,
+        {
+            **FILES,
+            "tf_main.py": """
+                import tensorflow as tf
+                from models import Net
+
+                def main(_):
+                    return isinstance(_, Net)
+
+                if __name__ == "__main__":
+                    tf.app.run()
+            """,
+        },
+    )
+    graph = repo_of(root).call_graph()
+    (run_line,) = lines_of(root, "tf_main.py", "tf.app.run()")
+    assert lines(graph.method_callers(("tf_main.py", "main"))) == [(("tf_main.py", None), run_line)]
+    assert lines(graph.callers(("tf_main.py", "main"))) == [(("tf_main.py", None), run_line)]
+    # a type test neither creates nor calls the class
+    assert lines(graph.method_callers(("models.py", "Net.forward"))) == [
+        (("train.py", "main"), lines_of(root, "train.py", "Net(), inner")[0])
+    ]
+    assert [k for k, _ in graph.callers(("models.py", "Net"))] == [("train.py", "main")]

@@ -171,6 +171,45 @@ def test_click_absl_and_hydra(tmp_path: Path) -> None:
     assert is_ml_config("conf/_config.yml", ["conf"]) and not is_ml_config("_config.yml", [])
 
 
+def test_define_calls_through_the_repos_own_flag_wrappers(tmp_path: Path) -> None:
+    # ENAS wraps tf.app.flags in its own DEFINE_* helpers and imports them bare
+    wrappers = """
+        import tensorflow as tf
+
+        def DEFINE_integer(name, default_value, doc_string):
+            tf.app.flags.DEFINE_integer(name, default_value, doc_string)
+
+        def DEFINE_string(name, default_value, doc_string):
+            tf.app.flags.DEFINE_string(name, default_value, doc_string)
+    """
+    root = make_repo(
+        tmp_path,
+        {
+            "src/utils.py": wrappers,
+            "src/main.py": """
+            from src.utils import DEFINE_integer, DEFINE_string
+            import src.utils as utils
+
+            DEFINE_integer("num_epochs", 310, "epochs")
+            utils.DEFINE_string(name="search_for", default_value=None, doc_string="macro|micro")
+            DEFINE_string(FLAG_NAME, "", "")
+        """,
+            "src/py2.py": """
+            from src.utils import DEFINE_integer
+            DEFINE_integer("batch_size", 128, "")
+            DEFINE_integer(FLAG_NAME, 1, "")
+            print "unbalanced (
+        """,
+        },
+    )
+    found = [(h.path, h.name, h.line, h.default, h.type) for h in by_source(probe(root), "absl")]
+    assert sorted(found) == [
+        ("src/main.py", "num_epochs", 4, "310", "int"),
+        ("src/main.py", "search_for", 5, None, "str"),
+        ("src/py2.py", "batch_size", 2, "128", "int"),
+    ]
+
+
 def test_constants_in_main_of_entry_scripts_only(tmp_path: Path) -> None:
     root = make_repo(
         tmp_path,
