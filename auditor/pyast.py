@@ -346,9 +346,65 @@ _REPAIRS: tuple[tuple[re.Pattern[str], str], ...] = (
 
 def repair_python2(source: str) -> str:
     """Rewrite common Python 2 idioms to Python 3 without changing line numbers."""
+    source = _repair_long_prints(source)
     for pattern, replacement in _REPAIRS:
         source = pattern.sub(replacement, source)
     return source
+
+
+_PRINT_START = re.compile(r"^([ \t]*)print[ \t]+(?![\s(=>])(.*)$")
+_MAX_PRINT_LINES = 20  # a statement left open longer than this is not a print to repair
+
+
+def _repair_long_prints(source: str) -> str:
+    """`print "{}: {}".format(` continued on the next lines: the call's `)` goes at the end of
+    the line where the brackets close (the one-line rule would close it on the first line)."""
+    lines = source.split("\n")
+    for index, line in enumerate(lines):
+        start = _PRINT_START.match(line)
+        if start is None:
+            continue
+        depth = _bracket_depth(start.group(2))
+        if depth <= 0:
+            continue
+        for end in range(index + 1, min(index + _MAX_PRINT_LINES, len(lines))):
+            depth += _bracket_depth(lines[end])
+            if depth <= 0:
+                code = _before_comment(lines[end])
+                lines[index] = f"{start.group(1)}print({start.group(2)}"
+                lines[end] = code.rstrip() + ")" + lines[end][len(code.rstrip()) :]
+                break
+    return "\n".join(lines)
+
+
+def _bracket_depth(text: str) -> int:
+    """Opened minus closed brackets in a line of code, outside strings and comments."""
+    depth, quote, escaped = 0, "", False
+    for char in _before_comment(text):
+        if quote:
+            quote = "" if char == quote and not escaped else quote
+            escaped = char == "\\" and not escaped
+        elif char in "'\"":
+            quote = char
+        elif char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+    return depth
+
+
+def _before_comment(text: str) -> str:
+    """The line without a trailing `#` comment (a `#` inside a string is kept)."""
+    quote, escaped = "", False
+    for at, char in enumerate(text):
+        if quote:
+            quote = "" if char == quote and not escaped else quote
+            escaped = char == "\\" and not escaped
+        elif char in "'\"":
+            quote = char
+        elif char == "#":
+            return text[:at]
+    return text
 
 
 def _parse(source: str, path: str) -> ast.Module:

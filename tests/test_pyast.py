@@ -99,6 +99,29 @@ def test_deep_but_parseable_nesting_indexes_without_recursion() -> None:
     assert [c.line for c in m.calls] == [91]
 
 
+def test_a_print_statement_over_several_lines_is_repaired() -> None:
+    """ENAS: `print "...".format(` with its arguments on the next line (read token by token
+    before, so none of the file's structure was seen)."""
+    source = textwrap.dedent(
+        """
+        def eval_once(sess, name, total):
+            print "{}_accuracy: {:<6.4f}".format(
+              name, float(total) / 2)  # per set
+            print "-" * 80
+            return sess.run(total)
+        """
+    )
+    m = parse_module("models.py", source)
+    assert m.mode is ReadMode.REPAIRED
+    assert [(c.name, c.line) for c in m.calls] == [
+        ("print", 3),
+        ("float", 4),
+        ("print", 5),
+        ("sess.run", 6),
+    ]
+    assert m.source.split("\n")[3].strip() == "name, float(total) / 2))  # per set"
+
+
 def test_repair_keeps_line_count() -> None:
     src = 'print "a"\nexec "x"\nprint >>f, "b"\nx = 0777L\n'
     assert repair_python2(src).count("\n") == src.count("\n")
@@ -109,7 +132,8 @@ def test_repair_keeps_line_count() -> None:
     st.lists(
         st.sampled_from(
             ['print "a"', "    print x, y  ", "print", 'print >>f, "b"', 'exec "x"',
-             "raise E, 'm'", "x.cuda(async=True)", "", "   ", "\t", "y = 1"]
+             "raise E, 'm'", "x.cuda(async=True)", "", "   ", "\t", "y = 1",
+             'print "{}: {}".format(', "    a, (b))  # c", "  ]"]
         ),
         max_size=12,
     )

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from auditor.facts import Facts
 from auditor.probes.pycode import Code, Sink, Traits, call_text, last, str_args
 from auditor.probes.retrain import note_retraining
+from auditor.pyast import CallSite
 
 _OPTIMIZER_RE = re.compile(r"(?i)optim|^opt$|^opt_|_opt$|^scaler$")
 _EPOCH_RE = re.compile(
@@ -116,6 +117,9 @@ _RUN_COUNT_RE = re.compile(r"(?i)\b(?:n_|num_|number_of_)?(?:runs|trials|repetit
 _MEASURE_SCOPE_RE = re.compile(r"(?i)latenc|throughput|speed|profil|warm_?up")
 _NO_GRAD = frozenset({"torch.no_grad", "torch.inference_mode", "torch.set_grad_enabled"})
 _ACCURACY_CALL_RE = re.compile(r"(?i)accuracy")
+# TensorFlow 1 evaluates by running an accuracy tensor: `sess.run(self.valid_acc)`, `acc_op`
+_SESSION_RUN_RE = re.compile(r"(?i)(?:^|\.)\w*sess\w*\.run$")
+_ACCURACY_TENSOR_RE = re.compile(r"(?i)(?:^|_)(?:acc|accuracy|top_?[15]|correct)(?:_|$)")
 _GENOTYPE_ANCHORS = ("genotype", "--arch", "--cell", "from_str", "load_arch", "arch_from")
 _ENV_ANCHORS = (
     "version",
@@ -245,6 +249,7 @@ class ProtocolScan:
                 (last(c.name) == "eval" and c.name != "eval")
                 or c.name in _NO_GRAD
                 or _ACCURACY_CALL_RE.search(last(c.name))
+                or _runs_accuracy(c)
                 for c in calls
             )
             if not evaluates or any(_is_optimizer_step(c.name) for c in calls):
@@ -389,3 +394,10 @@ def _split(name: str, params: tuple[str, ...], body: str) -> str:
         if valid or test:
             return "valid/test" if valid and test else ("valid" if valid else "test")
     return ""
+
+
+def _runs_accuracy(call: CallSite) -> bool:
+    """A TensorFlow 1 session run of an accuracy tensor (ENAS: `sess.run(acc_op, ...)`)."""
+    return _SESSION_RUN_RE.search(call.name) is not None and any(
+        _ACCURACY_TENSOR_RE.search(last(ref)) for ref in call.refs
+    )

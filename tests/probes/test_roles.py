@@ -617,3 +617,29 @@ def test_sampling_a_validation_split_is_not_sampling_architectures(tmp_path: Pat
         "run_exp.py": (Role.FINAL_TRAINING,),
         "search.py": (Role.SEARCH,),
     }
+
+
+TF1_MODEL = """
+import tensorflow as tf
+
+
+class Model(object):
+    def eval_once(self, sess, eval_set="valid"):
+        acc_op = self.valid_acc if eval_set == "valid" else self.test_acc
+        total_acc = 0
+        for _ in range(10):
+            acc = sess.run(acc_op, feed_dict={})
+            total_acc += acc
+        return total_acc
+
+    def eval_speed(self, sess):
+        return sess.run(self.global_step)
+"""
+
+
+def test_a_tensorflow_session_run_of_an_accuracy_tensor_is_evaluation(tmp_path: Path) -> None:
+    """ENAS evaluates with `sess.run(acc_op)`; running another tensor evaluates nothing."""
+    root, facts = structural_facts(tmp_path, {"src/models.py": TF1_MODEL})
+    assert [(s.path, s.line) for s in facts.evaluation_code] == [
+        ("src/models.py", at(root, "src/models.py", "def eval_once"))
+    ]
