@@ -256,12 +256,21 @@ class _SeedProbe:
 
     def _caller_of(self, func: FuncKey) -> tuple[FuncKey, CallSite] | None:
         if func not in self._chosen:
-            calls = [(k, c) for k, c in self.graph.callers(func) if c is not None]
+            calls = self._call_sites(func)
             calls.sort(
                 key=lambda kc: (not self.graph.entries_reaching(kc[0]), kc[0][0], kc[1].line)
             )
             self._chosen[func] = calls[0] if calls else None
         return self._chosen[func]
+
+    def _call_sites(self, func: FuncKey) -> list[tuple[FuncKey, CallSite]]:
+        """Where a function is called; for `Class.__init__`, where the class is created
+        (`NASBench(path)` binds the `seed=None` of `NASBench.__init__` to its default)."""
+        found = [(k, c) for k, c in self.graph.callers(func) if c is not None]
+        owner, _, method = (func[1] or "").rpartition(".")
+        if method == "__init__" and owner:
+            found += [(k, c) for k, c in self.graph.callers((func[0], owner)) if c is not None]
+        return found
 
     def _bind(self, func: FuncKey, param: str, caller_path: str, call: CallSite) -> SeedSource:
         """The source of the argument that `call` passes for `param` of `func`."""

@@ -161,6 +161,28 @@ def test_helper_call_and_inner_calls_inherit_the_callers_source(tmp_path: Path) 
     assert facts.seed_problems == []
 
 
+def test_a_constructor_seed_is_bound_where_the_class_is_created(tmp_path: Path) -> None:
+    """NAS-Bench-101's API seeds with its `seed=None` parameter: creating it without a seed
+    seeds with None (random), with one passes it on."""
+    api = """
+        import random
+
+        class NASBench(object):
+            def __init__(self, dataset_file, seed=None):
+                random.seed(seed)
+    """
+    files = {
+        "api.py": api,
+        "query.py": "from api import NASBench\n\nnb = NASBench('nb.tfrecord')\n",
+        "seeded.py": "from api import NASBench\n\nnb = NASBench('nb.tfrecord', seed=7)\n",
+    }
+    root = make_repo(tmp_path, files)
+    unseeded = probe(root, ("query.py",)).seed_calls[0]
+    assert (unseeded.source.kind, unseeded.source.detail) == (SeedSourceKind.NONE, "None")
+    seeded = probe(root, ("seeded.py",)).seed_calls[0]
+    assert (seeded.source.kind, seeded.source.detail) == (SeedSourceKind.LITERAL, "7")
+
+
 def test_helpers_through_from_imports_packages_defaults_and_chains(tmp_path: Path) -> None:
     root = make_repo(
         tmp_path,
