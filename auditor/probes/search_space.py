@@ -52,6 +52,7 @@ _CHOICE_PARAM_RE = re.compile(
     r"architecture|cand)$"
 )
 _RUN_METHODS = frozenset({"forward", "call"})  # torch, Keras
+_SUBNET_SETTERS = ("set_sample_config", "set_active_subnet", "sample_active_subnet")
 
 # Elastic dimensions (Once-for-All): the choices of each dimension as a list parameter
 _ELASTIC_PARAM_RE = re.compile(
@@ -114,6 +115,19 @@ def _choice_modules(code: Code) -> Iterator[Found]:
     for dotted, info in functions.items():
         if _CHOICE_FUNC_RE.match(last(dotted)) and (taken := _taken(info.params, choices=True)):
             yield info.line, "choice_op", f"{dotted}({taken})"
+    yield from _subnet_setters(code)
+
+
+def _subnet_setters(code: Code) -> Iterator[Found]:
+    """Supernets that are told which subnet to run (AutoFormer `set_sample_config(config)`,
+    Once-for-All `set_active_subnet(ks, e, d)`), whatever the class is called; with at least
+    one parameter besides self, so a `set_max_net()` alone does not count."""
+    for node in code.class_nodes:
+        for method in _SUBNET_SETTERS:
+            info = code.module.functions.get(f"{node.name}.{method}")
+            if info is not None and len(info.params) > 1:
+                yield node.line, "choice_op", f"{node.name}.{method}({', '.join(info.params[1:])})"
+                break
 
 
 def _taken(params: tuple[str, ...], choices: bool) -> str:

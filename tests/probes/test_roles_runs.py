@@ -182,3 +182,51 @@ def test_training_a_weight_sharing_supernet_is_search_whatever_the_name(tmp_path
         f"(Supernet/network.py:{line})",
     )
     assert not any("supernet" in r for r in by_path["Evaluation/train.py"])
+
+
+# AutoFormer/Once-for-All: the supernet is told which subnet to run by a setter, not by a
+# `forward` parameter; a network with only `set_max_net()` (no choice passed) is not one.
+SETTER_SUPERNET = """
+import torch.nn as nn
+
+class Vision_TransformerSuper(nn.Module):
+    def set_sample_config(self, config):
+        self.sample_embed_dim = config["embed_dim"]
+
+    def forward(self, x):
+        return x
+"""
+PLAIN_NET = """
+import torch.nn as nn
+
+class Vision_TransformerSuper(nn.Module):
+    def set_max_net(self):
+        self.width = 1.0
+
+    def forward(self, x):
+        return x
+"""
+
+
+@pytest.mark.parametrize(
+    ("network", "role"), [(SETTER_SUPERNET, Role.SEARCH), (PLAIN_NET, Role.FINAL_TRAINING)]
+)
+def test_a_supernet_told_its_subnet_by_a_setter_is_trained_by_the_search(
+    tmp_path: Path, network: str, role: Role
+) -> None:
+    train = TRAIN.replace("ShuffleNetV2_OneShot", "Vision_TransformerSuper")
+    files = {"supernet_train.py": train, "network.py": network}
+    root, facts = structural_facts(tmp_path, files)
+    assert roles_of(facts) == {"supernet_train.py": (role,)}
+    spaces = [(s.path, s.line, s.kind, s.detail) for s in facts.search_space]
+    if role is Role.SEARCH:
+        assert spaces == [
+            (
+                "network.py",
+                at(root, "network.py", "class Vision_TransformerSuper"),
+                "choice_op",
+                "Vision_TransformerSuper.set_sample_config(config)",
+            )
+        ]
+    else:
+        assert spaces == []
