@@ -365,6 +365,13 @@ class Dependency(Located):
     pinned: bool = False
 
 
+# Words that make "random sampling" in the docs a sampling of architectures (a random-search
+# baseline), not of channels or data: the docs probe finds such passages, C6 reads them.
+ARCHITECTURE_WORDS = (
+    r"\b(?:architectures?|(?:sub-?)?networks?|subnets?|cells?|genotypes?|search[- ]space)\b"
+)
+
+
 class DocTopic(StrEnum):
     """What a documentation passage talks about."""
 

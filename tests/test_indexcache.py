@@ -15,7 +15,7 @@ from auditor import indexcache
 from auditor.indexcache import IndexCache, fingerprint
 from auditor.inventory import build_inventory
 from auditor.models import AuditReport
-from auditor.pyast import parse_module
+from auditor.pyast import PyModule, parse_module
 from auditor.repo import Repo
 from auditor.target import open_target
 
@@ -104,12 +104,13 @@ def test_no_cache_reads_nothing_but_stores_fresh_entries(tmp_path: Path) -> None
     root = make_repo(tmp_path / "r", {"train.py": "x = 1\n"})
     cache_dir = tmp_path / "cache"
     _indexed(root, IndexCache(cache_dir))
-    stored = _entries(cache_dir)[0].stat().st_mtime_ns
+    [entry] = _entries(cache_dir)
+    entry.write_bytes(b"stale")  # a read would miss on it; a fresh store replaces it
 
     cache = IndexCache(cache_dir, read=False)
     _indexed(root, cache)
     assert (cache.hits, cache.misses) == (0, 0)
-    assert _entries(cache_dir)[0].stat().st_mtime_ns >= stored
+    assert isinstance(cache.load_fresh("train.py", "x = 1\n"), PyModule)
 
 
 def test_an_unwritable_cache_folder_does_not_stop_the_audit(tmp_path: Path) -> None:

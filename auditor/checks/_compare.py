@@ -26,6 +26,7 @@ from auditor.checks._common import (
     yes,
 )
 from auditor.facts import (
+    ARCHITECTURE_WORDS,
     CodeSignal,
     DocMention,
     DocTopic,
@@ -353,10 +354,7 @@ _RANDOM_SEARCH_TEXT = re.compile(r"random[\s_-]*search|\bRS\b", re.IGNORECASE)
 # NOTE: "random sampling" names a baseline; "1000 randomly sampled architectures" is often a plot
 # of the supernet's quality (AutoFormer), so only the noun counts.
 _RANDOM_SAMPLING_TEXT = re.compile(r"random[\s_-]*sampling\b", re.IGNORECASE)
-_ARCHITECTURE_TEXT = re.compile(
-    r"\b(?:architectures?|(?:sub-?)?networks?|subnets?|cells?|genotypes?|search[- ]space)\b",
-    re.IGNORECASE,
-)
+_ARCHITECTURE_TEXT = re.compile(ARCHITECTURE_WORDS, re.IGNORECASE)
 
 
 def _names_random_search(doc: DocMention) -> bool:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from auditor.facts import CodeSignal, Facts, MethodFamily
 from auditor.inventory import FileKind
-from auditor.probes.methods import MethodScan
+from auditor.probes.methods import ARCH_RANDOM_SAMPLE, RANDOM_SEARCH_NAME_RE, MethodScan
 from auditor.probes.pycode import Code, Sink, call_text, last
 from auditor.pyast import CallSite
 from auditor.repo import Repo
@@ -25,16 +25,13 @@ _RANDOM_FUNCS = frozenset({"choice", "choices", "randint", "sample", "integers"}
 _OPS_ARG_RE = re.compile(
     r"(?i)primitives|(?:\b|_)ops\b|op_names|operations|candidate|op_list|op_choices"
 )
-# NOTE: `random_sample` alone or for an architecture (not `random_sample_valid_set`, a data
-# split); `random_spec` draws a NAS-Bench-101 ModelSpec.
+# NOTE: `random_spec` draws a NAS-Bench-101 ModelSpec.
 _SAMPLER_NAME_RE = re.compile(
     r"(?i)^(?:sample_random\w*arch\w*|random_?arch\w*|"
-    r"random_?genotype\w*|sample_?arch\w*|"
-    r"random_sample(?:_(?:arch|genotype|cell|subnet|net|model|cand)\w*)?|"
+    rf"random_?genotype\w*|sample_?arch\w*|{ARCH_RANDOM_SAMPLE}|"
     r"random_(?:model_)?specs?|sample_genotype\w*|random_cell\w*)$"
 )
 _DISTINCT_RE = re.compile(r"(?i)arch|genotype|cell")
-_RANDOM_SEARCH_NAME_RE = re.compile(r"(?i)^(?:run_|do_)?random_?search\w*$")
 _RANDOM_SEARCH_FILE_RE = re.compile(r"(?i)random[_-]?search|(?:^|_)rs_search")
 _BEST_RE = re.compile(r"(?i)\bbest|incumbent|\bmax\(|argmax|sorted\(")
 _EVOLUTION_RE = re.compile(r"(?i)mutat|crossover|tournament")
@@ -78,7 +75,7 @@ class BaselineScan:
         defs = [(n.name, n.line) for n in code.class_nodes]
         defs += [(dotted, f.line) for dotted, f in code.module.functions.items()]
         for name, line in defs:
-            if _RANDOM_SEARCH_NAME_RE.match(last(name)):
+            if RANDOM_SEARCH_NAME_RE.match(last(name)):
                 self.sink.add(code, line, "random_search", name)
             elif (
                 last(name)[:1].isupper()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from auditor.facts import DocTopic
+from auditor.facts import ARCHITECTURE_WORDS, DocTopic
 from auditor.probes.docs_text import VERSION_MENTION
 
 
@@ -57,9 +57,6 @@ _GPU_MODELS = (
 _HP_WORDS = (
     r"\b(?:hyper-?parameters?|learning[- ]rates?|lr|weight[- ]decay|batch[- ]sizes?"
     r"|dropout|momentum|regulari[sz]ation)\b"
-)
-_ARCHITECTURES = (
-    r"\b(?:architectures?|(?:sub-?)?networks?|subnets?|cells?|genotypes?|search[- ]space)\b"
 )
 
 RULES: tuple[TopicRule, ...] = (
@@ -281,7 +278,7 @@ RULES: tuple[TopicRule, ...] = (
         prose=_rx(r"\brandom search\b|\bbaselines?\b"),
         # NOTE: random sampling is a baseline only of architectures (PC-DARTS samples channels)
         weak=_rx(r"\brandom(?:ly)? sampl(?:ed|ing)\b"),
-        context=_rx(_ARCHITECTURES),
+        context=_rx(ARCHITECTURE_WORDS),
         triggers=("random search", "random sampl", "randomly sampl", "baseline"),
     ),
 )

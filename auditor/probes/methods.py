@@ -20,6 +20,11 @@ from auditor.pyast import Assign, CallSite
 
 F = MethodFamily
 
+# Names shared with the baselines probe: a random-search routine (`run_random_search`), and
+# `random_sample` alone or for an architecture (`random_sample_valid_set` draws a data split).
+RANDOM_SEARCH_NAME_RE = re.compile(r"(?i)^(?:run_|do_)?random_?search\w*$")
+ARCH_RANDOM_SAMPLE = r"random_sample(?:_(?:arch|genotype|cell|subnet|net|model|cand)\w*)?"
+
 _OPS_NAME_RE = re.compile(
     r"^(?:[A-Z_]*PRIMITIVES[A-Z_0-9]*|OPS|[A-Z_]+_OPS|OPS_[A-Z_0-9]+|"
     r"CANDIDATES?|CANDIDATE_OPS|OP_NAMES|OPERATIONS|[A-Z_]*OP_LIST|[A-Z_]*OPS?_MAP)$"
@@ -90,7 +95,7 @@ _NAMED: tuple[tuple[re.Pattern[str], MethodFamily, str], ...] = (
         F.EVOLUTION,
         "evolution",
     ),
-    (re.compile(r"(?i)^(?:run_|do_)?random_?search\w*$"), F.RANDOM_SEARCH, "random_search"),
+    (RANDOM_SEARCH_NAME_RE, F.RANDOM_SEARCH, "random_search"),
     (re.compile(r"(?i)^sample_random_arch\w*$"), F.RANDOM_SEARCH, "sample_random_architecture"),
     (
         re.compile(
@@ -155,12 +160,8 @@ _DERIVE_RE = re.compile(
     r"arch\w*)|get_best\w*|best_arch\w*|_?discretize\w*|get_final_arch\w*|"
     r"export_top\w*|decode_arch\w*)$"
 )
-# Functions that sample architectures: `sample_arch()`, `random_architecture()` (random search).
-# NOTE: `random_sample` alone or for an architecture: `random_sample_valid_set` draws a data split.
-_SAMPLER_RE = re.compile(
-    r"^(?:sample_arch|random_sample(?:_(?:arch|genotype|cell|subnet|net|model|cand)\w*)?|"
-    r"random_?arch\w*)$"
-)
+# Functions that sample architectures: `sample_arch()`, `random_architecture()` (random search)
+_SAMPLER_RE = re.compile(rf"^(?:sample_arch|{ARCH_RANDOM_SAMPLE}|random_?arch\w*)$")
 _LOG_CALLS = frozenset({"info", "print", "debug", "log", "write", "warning", "pprint"})
 _SAVE_CALLS_RE = re.compile(r"(?i)^(?:save\w*|dump\w*|write\w*|savetxt|to_json|to_csv)$")
 
