@@ -2,9 +2,10 @@
 
 Parsing and indexing every file is most of a static audit's time; a file that did not change
 since the last audit (same path, same text) is read back instead, as ruff and mypy do. The
-fingerprint names the Python version, the tool version and a hash of the indexer's source
-(`pyast.py`), so an upgrade or a changed indexer never reads old records; older fingerprints'
-folders are removed when a new one is made.
+fingerprint names the Python version, the tool version and a hash of the sources of the
+indexer and of the probes that add to its records (`auditor/*.py`, `auditor/probes/*.py`),
+so an upgrade or a changed indexer never reads old records; older fingerprints' folders are
+removed when a new one is made.
 
 NOTE: entries are pickles. The cache folder belongs to the user who runs nas-audit (created
 0700) and is never inside the audited repository; audited code never runs in a static audit,
@@ -34,13 +35,15 @@ PRUNE_EVERY_SECONDS = 24 * 3600  # how often an audit looks for such entries
 
 def fingerprint() -> str | None:
     """What the cached records depend on besides the file; None when it cannot be known."""
-    try:
-        indexer = Path(pyast.__file__).read_bytes()
+    package = Path(pyast.__file__).parent
+    digest = hashlib.blake2b(digest_size=8)
+    try:  # NOTE: the indexer and the per-module scans that add to its records (`signals`)
+        for source in sorted([*package.glob("*.py"), *package.glob("probes/*.py")]):
+            digest.update(source.name.encode() + b"\0" + source.read_bytes())
     except OSError:
         return None
-    digest = hashlib.blake2b(indexer, digest_size=8).hexdigest()
     version = "".join(ch if ch.isalnum() or ch in ".-" else "_" for ch in __version__)
-    return f"py{sys.version_info[0]}{sys.version_info[1]}-v{version}-f{FORMAT}-{digest}"
+    return f"py{sys.version_info[0]}{sys.version_info[1]}-v{version}-f{FORMAT}-{digest.hexdigest()}"
 
 
 def _private(folder: Path) -> bool:

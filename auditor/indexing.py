@@ -19,22 +19,27 @@ import contextlib
 import os
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from auditor.indexcache import IndexCache
 from auditor.pyast import PyModule, parse_module
 
 Source = tuple[str, str]  # repo path, text to parse
+Annotate = Callable[[PyModule], None]  # adds per-module findings before the module is stored
 
 PARALLEL_MIN_FILES = 40  # below this, a worker's start and the read-back cost more than they save
 MAX_WORKERS = 8
 
 
 def index_sources(
-    sources: Sequence[Source], cache: IndexCache | None, workers: int | None = None
+    sources: Sequence[Source],
+    cache: IndexCache | None,
+    workers: int | None = None,
+    annotate: Annotate | None = None,
 ) -> dict[str, PyModule]:
     """Each source's module, trees freed, by path in the order given. `workers`: processes
-    besides this one (None: one per further CPU core)."""
+    besides this one (None: one per further CPU core); `annotate` runs on each freshly indexed
+    module, in the workers too, and what it adds is cached with the module."""
     found: dict[str, PyModule] = {}
     misses: list[Source] = []
     for path, text in sources:
@@ -44,24 +49,26 @@ def index_sources(
         else:
             found[path] = module
     shares = _shares(misses, _worker_count(len(misses), cache, workers))
-    pids = [pid for share in shares[1:] if (pid := _fork(share, cache)) is not None]
+    pids = [pid for share in shares[1:] if (pid := _fork(share, cache, annotate)) is not None]
     if len(pids) < len(shares) - 1:  # a fork failed: do every share here
         shares = [[s for share in shares for s in share]]
     for path, text in shares[0]:
-        found[path] = _indexed(path, text, cache)
+        found[path] = _indexed(path, text, cache, annotate)
     for pid in pids:
         _wait(pid)
     for share in shares[1:]:
         assert cache is not None  # workers only run with a cache to hand their work over
         for path, text in share:
             module = cache.load_fresh(path, text)
-            found[path] = module if module is not None else _indexed(path, text, cache)
+            found[path] = module if module is not None else _indexed(path, text, cache, annotate)
     return {path: found[path] for path, _ in sources}
 
 
-def _indexed(path: str, text: str, cache: IndexCache | None) -> PyModule:
+def _indexed(path: str, text: str, cache: IndexCache | None, annotate: Annotate | None) -> PyModule:
     module = parse_module(path, text)
     module.release_tree()
+    if annotate is not None:
+        annotate(module)
     if cache is not None:
         cache.store(module, text)
     return module
@@ -96,7 +103,7 @@ def _shares(sources: list[Source], workers: int) -> list[list[Source]]:
     return shares
 
 
-def _fork(share: list[Source], cache: IndexCache | None) -> int | None:
+def _fork(share: list[Source], cache: IndexCache | None, annotate: Annotate | None) -> int | None:
     """Start a worker that indexes `share` into the cache; None when it could not start."""
     try:
         pid = os.fork()
@@ -107,7 +114,7 @@ def _fork(share: list[Source], cache: IndexCache | None) -> int | None:
     status = 1
     try:  # NOTE: the child never returns into the parent's code, whatever happens
         for path, text in share:
-            _indexed(path, text, cache)
+            _indexed(path, text, cache, annotate)
         status = 0
     finally:
         os._exit(status)

@@ -77,7 +77,9 @@ class Repo:
                 text = self._source(entry, line_maps)
                 if text is not None:
                     sources.append((entry.path, text))
-            self._modules = index_sources(sources, self.index_cache)
+            from auditor.probes.structure import record  # NOTE: lazy: the probes import us
+
+            self._modules = index_sources(sources, self.index_cache, annotate=record)
             for path, module in self._modules.items():
                 module.line_map = line_maps.get(path)
                 self._note_fallback(module)

@@ -131,6 +131,22 @@ def test_other_fingerprints_folders_are_removed_when_a_new_one_is_made(tmp_path:
     assert [p.name for p in (cache_dir / "index").iterdir()] == [fingerprint()]
 
 
+def test_the_fingerprint_follows_the_indexer_and_the_probes_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    package = tmp_path / "auditor"
+    files = {"pyast.py": "", "probes/methods.py": "", "report/html.py": "", "checks/c.py": ""}
+    write_files(package, files)
+    monkeypatch.setattr(indexcache.pyast, "__file__", str(package / "pyast.py"))
+    seen = {fingerprint()}
+    for changed in ("pyast.py", "probes/methods.py"):
+        write_files(package, {changed: "# changed\n"})
+        seen.add(fingerprint())
+    assert len(seen) == 3
+    write_files(package, {"report/html.py": "# changed\n", "checks/c.py": "# changed\n"})
+    assert fingerprint() in seen
+
+
 def test_cached_modules_keep_line_maps_and_python2_notes(tmp_path: Path) -> None:
     """What the repository adds to a module (notebook line map, read notes) is not cached."""
     notebook = {

@@ -14,7 +14,17 @@ import re
 from dataclasses import dataclass, field
 
 from auditor.facts import Facts, MethodFamily, MethodSignal
-from auditor.probes.pycode import MAX_PER_KIND, Code, Sink, Traits, call_text, last
+from auditor.probes.pycode import (
+    MAX_PER_KIND,
+    Code,
+    Event,
+    Sink,
+    SinkRecorder,
+    Traits,
+    TraitsRecorder,
+    call_text,
+    last,
+)
 from auditor.probes.search_space import search_space_signals
 from auditor.pyast import Assign, CallSite
 
@@ -193,22 +203,48 @@ class MethodSink:
         )
 
 
+class MethodSinkRecorder(MethodSink):
+    """Stands in for the method sink while one module is scanned on its own (SinkRecorder)."""
+
+    def __init__(self, events: list[Event]) -> None:
+        super().__init__([])
+        self.events = events
+
+    def add(self, code: Code, line: int, family: MethodFamily, kind: str, detail: str) -> None:
+        self.events.append(("methods", line, family.value, kind, detail))
+
+
 @dataclass
 class MethodScan:
     """The sinks of this probe family, shared across modules of one audit."""
 
-    facts: Facts
     traits: Traits
-    space: Sink = field(init=False)
-    methods: MethodSink = field(init=False)
-    shortcuts: Sink = field(init=False)
-    derivation: Sink = field(init=False)
+    space: Sink
+    methods: MethodSink
+    shortcuts: Sink
+    derivation: Sink
 
-    def __post_init__(self) -> None:
-        self.space = Sink(self.facts.search_space)
-        self.methods = MethodSink(self.facts.nas_methods)
-        self.shortcuts = Sink(self.facts.estimation_shortcuts)
-        self.derivation = Sink(self.facts.architecture_derivation)
+    @classmethod
+    def into(cls, facts: Facts, traits: Traits) -> MethodScan:
+        """A scan that adds to the audit's facts and traits."""
+        return cls(
+            traits,
+            Sink(facts.search_space),
+            MethodSink(facts.nas_methods),
+            Sink(facts.estimation_shortcuts),
+            Sink(facts.architecture_derivation),
+        )
+
+    @classmethod
+    def recording(cls, events: list[Event]) -> MethodScan:
+        """A scan of one module on its own, keeping what it finds as events (structure.py)."""
+        return cls(
+            TraitsRecorder(events),
+            SinkRecorder("space", events),
+            MethodSinkRecorder(events),
+            SinkRecorder("shortcuts", events),
+            SinkRecorder("derivation", events),
+        )
 
     def method(
         self,

@@ -11,7 +11,17 @@ import re
 from dataclasses import dataclass, field
 
 from auditor.facts import Facts
-from auditor.probes.pycode import Code, Sink, Traits, call_text, last, str_args
+from auditor.probes.pycode import (
+    Code,
+    Event,
+    Sink,
+    SinkRecorder,
+    Traits,
+    TraitsRecorder,
+    call_text,
+    last,
+    str_args,
+)
 from auditor.probes.retrain import note_retraining
 from auditor.pyast import CallSite
 
@@ -180,23 +190,41 @@ class DataHit:
 class ProtocolScan:
     """The sinks of this probe family, shared across modules of one audit."""
 
-    facts: Facts
     traits: Traits
-    training: Sink = field(init=False)
-    evaluation: Sink = field(init=False)
-    environment: Sink = field(init=False)
-    timing: Sink = field(init=False)
-    curves: Sink = field(init=False)
-    seed_loops: Sink = field(init=False)
+    training: Sink
+    evaluation: Sink
+    environment: Sink
+    timing: Sink
+    curves: Sink
+    seed_loops: Sink
     data: list[DataHit] = field(default_factory=list)
 
-    def __post_init__(self) -> None:
-        self.training = Sink(self.facts.training_code)
-        self.evaluation = Sink(self.facts.evaluation_code)
-        self.environment = Sink(self.facts.environment_recording)
-        self.timing = Sink(self.facts.timing_code)
-        self.curves = Sink(self.facts.time_curves)
-        self.seed_loops = Sink(self.facts.seed_loops)
+    @classmethod
+    def into(cls, facts: Facts, traits: Traits) -> ProtocolScan:
+        """A scan that adds to the audit's facts and traits."""
+        return cls(
+            traits,
+            Sink(facts.training_code),
+            Sink(facts.evaluation_code),
+            Sink(facts.environment_recording),
+            Sink(facts.timing_code),
+            Sink(facts.time_curves),
+            Sink(facts.seed_loops),
+        )
+
+    @classmethod
+    def recording(cls, events: list[Event]) -> ProtocolScan:
+        """A scan of one module on its own, keeping what it finds as events (structure.py);
+        its data hits stay in `data`."""
+        return cls(
+            TraitsRecorder(events),
+            SinkRecorder("training", events),
+            SinkRecorder("evaluation", events),
+            SinkRecorder("environment", events),
+            SinkRecorder("timing", events),
+            SinkRecorder("curves", events),
+            SinkRecorder("seed_loops", events),
+        )
 
     def scan(self, code: Code) -> None:
         """Every signal of one module."""

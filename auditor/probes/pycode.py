@@ -19,6 +19,11 @@ from auditor.pyast import CallSite, ClassInfo, PyModule
 
 MAX_PER_KIND = 300
 
+# What a recording scan saw, to replay into the audit's sinks (structure.py): the channel
+# (a sink's name, "note" for traits, "data" for data hits), the module's source line, then the
+# channel's own arguments.
+Event = tuple[str, int, str, str, str | None]
+
 
 @dataclass
 class Code:
@@ -244,3 +249,31 @@ class Traits:
         bucket = self.at.setdefault((code.path, klass or code.scope_at(line)), [])
         if len(bucket) < 40 and all(t != trait for t, _ in bucket):
             bucket.append((trait, f"{reason} ({code.path}:{code.module.file_line(line)})"))
+
+
+class SinkRecorder(Sink):
+    """Stands in for a sink while one module is scanned on its own: keeps each signal as an
+    event (structure.py replays it into the audit's sink, which decides caps and duplicates)."""
+
+    def __init__(self, channel: str, events: list[Event]) -> None:
+        super().__init__([])
+        self.channel, self.events = channel, events
+
+    def add(
+        self, code: Code, line: int, kind: str, detail: str = "", key: str | None = None
+    ) -> bool:
+        self.events.append((self.channel, line, kind, detail, key))
+        return True
+
+
+class TraitsRecorder(Traits):
+    """Stands in for the traits while one module is scanned on its own (see SinkRecorder)."""
+
+    def __init__(self, events: list[Event]) -> None:
+        super().__init__()
+        self.events = events
+
+    def note(
+        self, code: Code, line: int, trait: str, reason: str, klass: str | None = None
+    ) -> None:
+        self.events.append(("note", line, trait, reason, klass))

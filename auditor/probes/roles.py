@@ -30,6 +30,7 @@ from auditor.probes.invocations import InvocationScan
 from auditor.probes.methods import MethodScan
 from auditor.probes.protocol import DataHit, ProtocolScan
 from auditor.probes.pycode import Code, Sink, Traits, last
+from auditor.probes.structure import replay
 from auditor.repo import Repo
 
 MAX_USES = 200
@@ -89,11 +90,10 @@ def run(repo: Repo, facts: Facts) -> None:
     """Collect the structural facts and the entry points with their roles."""
     codes = repo.codes()
     traits = Traits()
-    methods = MethodScan(facts, traits)
-    protocol = ProtocolScan(facts, traits)
+    methods = MethodScan.into(facts, traits)
+    protocol = ProtocolScan.into(facts, traits)
     for code in codes:
-        methods.scan(code)
-        protocol.scan(code)
+        replay(code, methods, protocol)
     BaselineScan(repo, facts, methods).run(codes)
     InvocationScan(repo, facts).run()
     facts.entry_points.extend(EntryPoints(repo, facts, codes, traits).build())
