@@ -159,6 +159,18 @@ def test_static_audit_never_imports_torch(tmp_path: Path) -> None:
     assert result.stdout.strip() == ""
 
 
+def test_the_process_exits_quickly_with_all_its_output_and_exit_code(tmp_path: Path) -> None:
+    """`python -m auditor` leaves through os._exit: a report piped to stdout arrives whole,
+    and the exit code is main's."""
+    root = small_repo(tmp_path)
+    command = [sys.executable, "-m", "auditor", "audit", str(root), "--format", "json", "-q"]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["facts"]["seed_calls"]
+    failing = subprocess.run([*command, "--fail-on", "fail"], capture_output=True, check=False)
+    assert failing.returncode == 1
+
+
 def test_python_dash_m_entry_point(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "auditor", "--version"], capture_output=True, text=True, check=False
