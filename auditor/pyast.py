@@ -281,13 +281,16 @@ class PyModule:
         keeps what the probes read.
 
         NOTE: a large repository's trees are most of an audit's memory; assigned values and
-        the calls in `KEPT_CALLS` keep only their own small subtrees.
+        the calls in `KEPT_CALLS` keep only their own small subtrees, and functions keep their
+        parameters when one is named like a seed (`set_seed(seed)`): the seeds probe binds
+        those in every audit, which would otherwise re-parse each module that defines one.
         """
         self.tree = None
         for info in self.functions.values():
             # NOTE: in place (4x faster than dataclasses.replace): nothing else holds the info yet
             object.__setattr__(info, "node", None)
-            object.__setattr__(info, "kept_args", None)
+            if not any(_SEED_PARAM_RE.search(param) for param in info.params):
+                object.__setattr__(info, "kept_args", None)
         for call in self.calls:
             if call.kept is not None and not keeps_node(call.name):
                 call.kept = None
@@ -295,6 +298,8 @@ class PyModule:
             if assign.kept is not None and not _small(assign.kept):
                 assign.kept = None
 
+
+_SEED_PARAM_RE = re.compile(r"(?i)seed|rng|random")
 
 # Calls whose node stays held once the tree is freed, by the last part of the called name: the
 # ones the probes read in every module (argument parsers, seeding, determinism settings, setup).

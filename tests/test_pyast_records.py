@@ -139,6 +139,21 @@ def test_release_tree_keeps_the_records() -> None:
     assert records() == before  # the parameters are found again by re-parsing
 
 
+def test_functions_with_a_seed_parameter_keep_their_parameters() -> None:
+    """The seeds probe binds those in every audit; keeping them saves re-parsing the module."""
+    source = (
+        "def set_seed(seed=0):\n    pass\ndef make(n, rng=None):\n    pass\ndef f(x):\n    pass\n"
+    )
+    module = parse_module("m.py", source)
+    before = {name: ast.dump(f.args or ast.arguments()) for name, f in module.functions.items()}
+    module.release_tree()
+    kept = sorted(name for name, f in module.functions.items() if f.kept_args is not None)
+    assert kept == ["make", "set_seed"]
+    assert {
+        name: ast.dump(f.args or ast.arguments()) for name, f in module.functions.items()
+    } == before
+
+
 @pytest.mark.parametrize("package", ["auditor", "tests"])
 def test_function_records_match_on_real_code(package: str) -> None:
     root = Path(__file__).resolve().parents[1] / package
