@@ -75,7 +75,11 @@ class Script:
 
 def expand(word: str, variables: dict[str, str], depth: int = 0) -> str:
     """Expand `$X`, `${X}` and `${X:-default}` for known variables; leave the rest as is."""
-    word = _CD_PWD_RE.sub(lambda m: SCRIPT_DIR + m.group(1), _DIRNAME_RE.sub(SCRIPT_DIR, word))
+    # NOTE: the `in` tests skip the two substitutions for words that cannot match them
+    if "dirname" in word:
+        word = _DIRNAME_RE.sub(SCRIPT_DIR, word)
+    if SCRIPT_DIR in word:
+        word = _CD_PWD_RE.sub(lambda m: SCRIPT_DIR + m.group(1), word)
     if "$" not in word or depth > 3:
         return word
 
@@ -94,7 +98,7 @@ def _expand_words(words: list[str], variables: dict[str, str]) -> list[str]:
     out: list[str] = []
     for word in words:
         value = expand(word, variables)
-        if _BARE_VAR_RE.match(word) and value != word:
+        if value != word and _BARE_VAR_RE.match(word):
             out.extend(value.split())
         else:
             out.append(value)
@@ -194,13 +198,20 @@ def _segment(words: list[str], state: _State, line: int, text: str) -> None:
 
 
 def _one_line(number: int, line: str, state: _State) -> None:
-    if directive := _DIRECTIVE_RE.match(line):
-        state.script.directives.append((number, f"{directive.group(1)} {directive.group(2)}"))
+    # NOTE: each regex needs a character the `in` test looks for; a blank or comment line
+    # (spaces as `tokenize` counts them) holds no command, function or loop
+    if "#" in line:
+        if directive := _DIRECTIVE_RE.match(line):
+            state.script.directives.append((number, f"{directive.group(1)} {directive.group(2)}"))
+            return
+        if line.lstrip(" \t\r\n").startswith("#"):
+            return
+    elif not line.strip(" \t\r\n"):
         return
-    if function := _FUNCTION_RE.match(line):
+    if "(" in line and (function := _FUNCTION_RE.match(line)):
         state.script.functions.add(function.group(1))
         line = line[function.end() :]
-    if cstyle := _CSTYLE_FOR_RE.match(line):
+    if "((" in line and (cstyle := _CSTYLE_FOR_RE.match(line)):
         var = re.match(r"\s*([A-Za-z_]\w*)", cstyle.group(1))
         loop = Loop(var=var.group(1) if var else "", items=cstyle.group(1), line=number, text=line)
         state.loops.append(loop)

@@ -14,6 +14,17 @@ MAX_LINE_CHARS = 20_000
 
 _CONTINUATION_RE = re.compile(r"\\[ \t]*(#.*)?$")
 _HEREDOC_RE = re.compile(r"<<-?\s*['\"]?([A-Za-z_]\w*)['\"]?")
+# NOTE: most lines hold none of these; such a line is its whitespace-separated words, so the
+# character loop of `tokenize` is skipped (`#` anywhere and `$(`/`${` send a line to the loop)
+_SPECIAL_RE = re.compile(r"[#\\'\"`<>&;|()]|\$\{")
+_DOUBLE_ESCAPE_RE = re.compile(r'\\([\\"$`])')
+_WORD_RE = re.compile(r"[^ \t\r\n]+")
+# characters the loops below step over one at a time: in a word (after its first character),
+# in double quotes, in parentheses, in braces
+_ORDINARY_RUN_RE = re.compile(r"(?:[^ \t\r\n\\'\"$`<>&;|()]|\$(?![({]))*")
+_DOUBLE_PLAIN_RE = re.compile(r"(?:[^\\\"$`]|\$(?![({]))*")
+_PAREN_PLAIN_RE = re.compile(r"[^'\"\\()]*")
+_BRACE_PLAIN_RE = re.compile(r"[^'\"\\{}]*")
 
 
 # ------------------------------------------------------------------------------ logical lines
@@ -32,7 +43,7 @@ def logical_lines(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
             continue
         if not buf:
             start = number
-        match = _CONTINUATION_RE.search(raw)
+        match = _CONTINUATION_RE.search(raw) if "\\" in raw else None
         if match and not raw[: match.start()].endswith("\\"):
             buf.append(raw[: match.start()])
             continue
@@ -40,7 +51,7 @@ def logical_lines(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
         joined = " ".join(buf)[:MAX_LINE_CHARS]
         buf = []
         out.append((start, joined))
-        if (doc := _HEREDOC_RE.search(joined)) and "<<<" not in joined:
+        if "<<" in joined and (doc := _HEREDOC_RE.search(joined)) and "<<<" not in joined:
             heredoc = doc.group(1)
     if buf:
         out.append((start, " ".join(buf)[:MAX_LINE_CHARS]))
@@ -50,10 +61,20 @@ def logical_lines(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
 # ---------------------------------------------------------------------------------- tokenizer
 
 
+def _run_end(plain: re.Pattern[str], line: str, i: int) -> int:
+    """End of the run of characters from i that the caller's loop would step over one by one
+    (the same result in one regex call)."""
+    run = plain.match(line, i)
+    return run.end() if run else i
+
+
 def _end_double(line: str, i: int) -> int:
     """Index of the `"` closing a double-quoted string whose content starts at i."""
     n = len(line)
     while i < n:
+        i = _run_end(_DOUBLE_PLAIN_RE, line, i)
+        if i >= n:
+            break
         c = line[i]
         if c == "\\":
             i += 2
@@ -73,8 +94,12 @@ def _balanced(line: str, i: int) -> int:
     """Index just after the bracket closing the one at i (quotes respected)."""
     open_c = line[i]
     close_c = ")" if open_c == "(" else "}"
+    plain = _PAREN_PLAIN_RE if open_c == "(" else _BRACE_PLAIN_RE
     depth, n = 0, len(line)
     while i < n:
+        i = _run_end(plain, line, i)
+        if i >= n:
+            break
         c = line[i]
         if c == "'":
             j = line.find("'", i + 1)
@@ -121,11 +146,14 @@ def _skip_redirection(line: str, i: int) -> int:
 
 
 def _double_content(raw: str) -> str:
-    return re.sub(r'\\([\\"$`])', r"\1", raw)
+    return _DOUBLE_ESCAPE_RE.sub(r"\1", raw) if "\\" in raw else raw
 
 
 def tokenize(line: str) -> list[list[str]]:
     """Split a logical line into simple commands (lists of words); quotes removed."""
+    if not _SPECIAL_RE.search(line):
+        words = _WORD_RE.findall(line)
+        return [words] if words else []
     segments: list[list[str]] = [[]]
     word: list[str] = []
     in_word = False
@@ -180,7 +208,8 @@ def tokenize(line: str) -> list[list[str]]:
             if segments[-1]:
                 segments.append([])
         else:
-            word.append(c)
-            in_word, i = True, i + 1
+            j = _run_end(_ORDINARY_RUN_RE, line, i + 1)
+            word.append(line[i:j])
+            in_word, i = True, j
     flush()
     return [s for s in segments if s]

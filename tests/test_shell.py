@@ -24,6 +24,30 @@ def test_tokenize_splits_on_operators_and_drops_quotes_comments_redirections() -
     assert tokenize('echo "$(dirname "$0")/.."') == [["echo", '$(dirname "$0")/..']]
 
 
+def test_plain_lines_and_runs_of_word_characters_split_as_the_character_loop_does() -> None:
+    # no quoting or operators: the words at once; `#` in a word and a lone `$` are plain
+    assert tokenize("python\ttrain.py  --lr 0.1\r") == [["python", "train.py", "--lr", "0.1"]]
+    assert tokenize("echo a#b $HOME/x ${Y}z $(pwd)") == [
+        ["echo", "a#b", "$HOME/x", "${Y}z", "$(pwd)"]
+    ]
+    assert tokenize("x=$ y=a$ # c") == [["x=$", "y=a$"]]
+    assert tokenize(r'arr=(a b) "q $(echo \"x\") ${v}" w') == [
+        ["arr=(a b)", 'q $(echo "x") ${v}', "w"]
+    ]
+    assert tokenize('a="$(f "a b")"x') == [['a=$(f "a b")x']]
+    assert tokenize(" \t ") == [] and tokenize("  # only a comment") == []
+
+
+# NOTE: no quotes, backslashes or `${`: a trailing comment then cannot change the words, and
+# it sends the line through the character loop instead of the plain-line path
+_PLAIN = st.text(alphabet=st.sampled_from(list("ab1_-./=$}@#:,+ \t")), max_size=60)
+
+
+@given(_PLAIN)
+def test_a_line_splits_the_same_with_or_without_a_trailing_comment(line: str) -> None:
+    assert tokenize(line) == tokenize(line + " # comment")
+
+
 def test_interpreters_launchers_shells_and_wrappers() -> None:
     assert invocation_of("python -u train.py --seed 1 --cutout") == (
         "train.py",

@@ -9,15 +9,16 @@ file), at the first line that shows it.
 
 from __future__ import annotations
 
-import bisect
+import functools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Literal
 
 from auditor.facts import BenchmarkUse, Facts, clip_snippet
 from auditor.inventory import FileKind
-from auditor.probes.pycode import Code, anchored_lines
+from auditor.probes.pycode import Code
 from auditor.repo import Repo
 
 How = Literal["import", "data_file", "doc", "code"]
@@ -121,6 +122,8 @@ class BenchmarkScan:
             if text is not None:
                 self._text(entry.path, entry.kind, text, own_package)
         for path in sorted(self.repo.inventory.existing):
+            if path.isascii() and not _has_anchor(path.lower(), _ANCHORS):
+                continue  # NOTE: every match holds an anchor (for ASCII text, as re.I reads it)
             data_suffix = bool(_DATA_SUFFIX_RE.search(path))
             for match in _COMBINED.finditer(path):
                 if data_suffix or _DATA_FILE_RE.search(match.group(0)):
@@ -145,12 +148,8 @@ class BenchmarkScan:
         self._own_benchmark(code)
 
     def _text(self, path: str, kind: FileKind, text: str, own_package: bool) -> None:
-        lower = text.lower()
         anchors = (*_ANCHORS, "tabular", "surrogate") if kind is FileKind.DOC else _ANCHORS
-        starts = [0, *(m.end() for m in re.finditer("\n", text))]
-        for number in anchored_lines(lower, anchors, lambda i: bisect.bisect_right(starts, i)):
-            end = starts[number] if number < len(starts) else len(text)
-            line = text[starts[number - 1] : end].rstrip("\r\n")
+        for number, line in anchored_text_lines(text, anchors):
             if len(line) > 2000 or (kind is FileKind.SHELL and line.lstrip().startswith("#")):
                 continue
             for match in _COMBINED.finditer(line):
@@ -162,7 +161,8 @@ class BenchmarkScan:
 
     def _own_benchmark(self, code: Code) -> None:
         """A module named *bench* with a query function over a table of architecture results."""
-        if "bench" not in PurePosixPath(code.path).stem.lower():
+        # NOTE: the path test first spares a path object for nearly every module
+        if "bench" not in code.path.lower() or "bench" not in PurePosixPath(code.path).stem.lower():
             return
         queries = [
             (n, f.line)
@@ -189,12 +189,48 @@ def _benchmark(match: re.Match[str]) -> str:
     return _NAMES[int(group[1:])]
 
 
-def _import_benchmarks(module_name: str, own_package: bool) -> list[str]:
-    """Benchmarks named by an imported module (`nasbench.api` is NAS-Bench-101's API)."""
+@functools.lru_cache(maxsize=4096)
+def _import_benchmarks(module_name: str, own_package: bool) -> tuple[str, ...]:
+    """Benchmarks named by an imported module (`nasbench.api` is NAS-Bench-101's API); cached,
+    as the same few modules are imported all over a repository."""
     if module_name == "nasbench" or module_name.startswith("nasbench."):
-        return ["NAS-Bench-101"]
+        return ("NAS-Bench-101",)
     found = [_benchmark(m) for m in _COMBINED.finditer(module_name)]
-    return [b for b in found if not (b == SUITE and own_package)]
+    return tuple(b for b in found if not (b == SUITE and own_package))
+
+
+def anchored_text_lines(text: str, anchors: tuple[str, ...]) -> Iterator[tuple[int, str]]:
+    """(number, text) of the lines holding a lowercase anchor, in order: the lines that
+    `pycode.anchored_lines` finds, without building the offsets of every line of the file."""
+    lower = text.lower()
+    hits: set[int] = set()
+    find = lower.find
+    for anchor in anchors:
+        index = find(anchor)
+        while index >= 0:  # one hit per line is enough, as in `anchored_lines`
+            hits.add(index)
+            index = find("\n", index)
+            if index < 0:
+                break
+            index = find(anchor, index)
+    # NOTE: a hit's line number counts the newlines of `text` before it (offsets of `lower`
+    # read in `text`, as `anchored_lines` with line offsets of `text` reads them); counting
+    # from one hit to the next keeps a large file with few hits cheap
+    number, counted = 1, 0
+    last = 0
+    for index in sorted(hits):
+        number += text.count("\n", counted, index)
+        counted = index
+        if number == last:
+            continue
+        last = number
+        end = text.find("\n", index)
+        start = text.rfind("\n", 0, index) + 1
+        yield number, text[start : len(text) if end < 0 else end + 1].rstrip("\r\n")
+
+
+def _has_anchor(lower: str, anchors: tuple[str, ...]) -> bool:
+    return any(anchor in lower for anchor in anchors)
 
 
 def run(repo: Repo, facts: Facts) -> None:

@@ -29,6 +29,7 @@ _ARRAY_ID_RE = re.compile(
 _ARRAY_DIRECTIVE_RE = re.compile(r"^(?:SBATCH\s+(?:--array|-a)\b|PBS\s+-[tJ]\b|\$\s+-t\b)")
 _UNRESOLVABLE = re.compile(r"[$`*?~{}]")
 _CLOCK_RE = re.compile(r"\$\{?(?:SECONDS|EPOCHREALTIME|EPOCHSECONDS)\b|\bdate\s+\+%s")
+_CLOCK_WORDS = ("SECONDS", "EPOCHREALTIME", "date")
 _ENV_COMMANDS = {"nvidia-smi": "hardware", "lscpu": "hardware", "nvcc": "versions"}
 _ENV_PHRASES = (
     ("pip freeze", "versions"),
@@ -182,8 +183,10 @@ class InvocationScan:
             self._tails, self._dirs = {}, set()
             for path in sorted(self.repo.inventory.existing):
                 self._tails.setdefault(path.rsplit("/", 1)[-1], []).append(path)
-                parts = path.split("/")[:-1]
-                self._dirs.update("/".join(parts[: i + 1]) for i in range(len(parts)))
+                folder = path.rpartition("/")[0]
+                while folder and folder not in self._dirs:  # its parents are in too
+                    self._dirs.add(folder)
+                    folder = folder.rpartition("/")[0]
         return self._tails, self._dirs
 
     def _by_tail(self, script: str) -> tuple[str | None, bool]:
@@ -204,7 +207,7 @@ class InvocationScan:
 
     # ----------------------------------------------------------------------- shell facts
     def _array_seeds(self, block: Block, script: Script) -> None:
-        users = [c for c in script.commands if _array_seed(parse_flags(c.words))]
+        users = [c for c in script.commands if _may_array_seed(c.words)]
         if not users:
             return
         arrays = [(n, d) for n, d in script.directives if _ARRAY_DIRECTIVE_RE.match(d)]
@@ -236,6 +239,10 @@ class InvocationScan:
             )
 
     def _clock(self, block: Block) -> None:
+        # NOTE: most blocks read no clock; each match holds one of these words
+        text = "\n".join(line for _, line in block.lines)
+        if not any(word in text for word in _CLOCK_WORDS):
+            return
         for number, line in block.lines:
             if _CLOCK_RE.search(line) and not line.lstrip().startswith("#"):
                 self.timing.add_located(
@@ -259,6 +266,17 @@ def _array_seed(flags: dict[str, str]) -> bool:
     return any("seed" in k.lower() and _ARRAY_ID_RE.search(v) for k, v in flags.items())
 
 
+def _may_array_seed(words: tuple[str, ...]) -> bool:
+    """`_array_seed` of the command's flags; the cheap tests first (keys and values are parts
+    of the joined words, so a flag can only match where the joined words do)."""
+    joined = " ".join(words)
+    return (
+        "seed" in joined.lower()
+        and bool(_ARRAY_ID_RE.search(joined))
+        and _array_seed(parse_flags(words))
+    )
+
+
 def _seed_loops(script: Script) -> list[Loop]:
     """Loops over seeds: named so, iterating a seed list, or passing the variable as --seed."""
     found: list[Loop] = []
@@ -268,6 +286,8 @@ def _seed_loops(script: Script) -> list[Loop]:
         if _SEED_VAR_RE.match(loop.var) or "seed" in loop.items.lower():
             found.append(loop)
     for command in script.commands:
+        if not command.loops or "seed" not in " ".join(command.words).lower():
+            continue  # NOTE: no flag named for seeds, nothing to find (saves parse_flags)
         flags = parse_flags(command.words)
         for loop in command.loops:
             if loop in found or not loop.var:

@@ -109,15 +109,18 @@ def _assigns(module: PyModule, out: DeterminismScan) -> None:
 
 def _calls(module: PyModule, out: DeterminismScan, returns_nothing: ReturnsNothing) -> None:
     for call in module.calls:
+        setting = _CALLS.get(call.name)
+        loader = "worker_init_fn" in call.keywords or "generator" in call.keywords
+        if setting is None and not loader:
+            continue  # NOTE: most calls: nothing below reads them, nor whether they are live
         if call.span is None or not module.is_live(call.line):  # no node: the token fallback
             continue
-        setting = _CALLS.get(call.name)
         if setting is not None and (node := call.node) is not None:
             args = node.args
             value = source_text(module, args[0]) if args else "True"
             out.settings.append(_setting(module, call.line, setting, value))
-        if "worker_init_fn" not in call.keywords and "generator" not in call.keywords:
-            continue  # NOTE: most calls: their node need not be found again
+        if not loader:
+            continue  # NOTE: their node need not be found again
         node = call.node
         assert node is not None
         for keyword in node.keywords:

@@ -92,18 +92,19 @@ def doc_blocks(text: str) -> list[Lines]:
     found: list[Lines] = []
     lines = text.splitlines()[:50_000]
     i = 0
+    # NOTE: each pattern needs the text its `in` test looks for; most lines are prose
     while i < len(lines):
         line = lines[i]
-        if fence := _FENCE_RE.match(line):
+        if ("```" in line or "~~~" in line) and (fence := _FENCE_RE.match(line)):
             end = _fence_end(lines, i, fence.group(1))
             if fence.group(2).lower() in _SHELL_LANGS:
                 found.append(_prompted(list(enumerate(lines[i + 1 : end], start=i + 2))))
             i = end + 1
-        elif rst := _RST_DIRECTIVE_RE.match(line):
+        elif ".." in line and (rst := _RST_DIRECTIVE_RE.match(line)):
             end = _indented_end(lines, i, len(rst.group(1)))
             found.append(_prompted(list(enumerate(lines[i + 1 : end], start=i + 2))))
             i = end
-        elif prompt := _INDENTED_PROMPT_RE.match(line):
+        elif "$" in line and (prompt := _INDENTED_PROMPT_RE.match(line)):
             found.append([(i + 1, prompt.group(1))])
             i += 1
         else:

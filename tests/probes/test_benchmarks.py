@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import bisect
+import re
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from structural import at, structural_facts
 
 from auditor.facts import Facts
+from auditor.probes.benchmarks import anchored_text_lines
+from auditor.probes.pycode import anchored_lines
 
 NB101 = """
     from nasbench import api
@@ -105,3 +111,28 @@ def test_naslib_own_package_name_is_not_a_benchmark_use(tmp_path: Path) -> None:
         },
     )
     assert uses(facts) == [("NAS-Bench-Suite/NASLib", "naslib/utils.py", 2, "data_file")]
+
+
+def _lines_by_offsets(text: str, anchors: tuple[str, ...]) -> list[tuple[int, str]]:
+    """The lines as read before: offsets of every line, then `anchored_lines`."""
+    starts = [0, *(m.end() for m in re.finditer("\n", text))]
+    out = []
+    for number in anchored_lines(text.lower(), anchors, lambda i: bisect.bisect_right(starts, i)):
+        end = starts[number] if number < len(starts) else len(text)
+        out.append((number, text[starts[number - 1] : end].rstrip("\r\n")))
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["NB", "nb", "Bench", "naslib", "x", " ", "\n", "\r\n", "\r", "İ", "Σ"]),
+        max_size=40,
+    )
+)
+def test_anchored_text_lines_are_the_lines_anchored_lines_finds(parts: list[str]) -> None:
+    # NOTE: `İ` lowercases to two characters: offsets in the lowercased text drift, and the
+    # lines must drift as they did
+    text = "".join(parts)
+    anchors = ("bench", "nb", "naslib")
+    assert list(anchored_text_lines(text, anchors)) == _lines_by_offsets(text, anchors)
