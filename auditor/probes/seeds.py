@@ -97,7 +97,7 @@ class _SeedProbe:
         self._dead: dict[FuncKey, set[int]] = {}
 
     def collect(self) -> None:
-        calls = self._records()
+        calls = [self._record(s) for s in self.api_sites + self.helper_sites]
         calls += docstring_seed_calls(self.repo, self.sources)
         calls.sort(key=lambda c: (c.path, c.line or 0, c.call))
         problems = [p for c in calls for p in self._problems(c)]
@@ -109,24 +109,6 @@ class _SeedProbe:
         self.facts.seed_problems.extend(problems[:MAX_FACTS])
         determinism.settings.sort(key=lambda d: (d.path, d.line or 0))
         self.facts.determinism.extend(determinism.settings[:MAX_FACTS])
-
-    def _records(self) -> list[SeedCall]:
-        """A record per site, in site order.
-
-        NOTE: made in another order: the API calls inside seeding helpers last, next to the
-        calls of those helpers, which read the same module (`call.node` and `FunctionInfo.args`
-        re-parse a module; `pyast` keeps only the last few). A record does not depend on this
-        order: an API call's source is read from its own call alone, and the helpers' calls,
-        whose sources may recurse through each other, keep their own order.
-        """
-        sites = self.api_sites + self.helper_sites
-        in_helpers = [i for i, s in enumerate(self.api_sites) if s.key in self.helpers]
-        inside = set(in_helpers)
-        first = [i for i in range(len(self.api_sites)) if i not in inside]
-        records: dict[int, SeedCall] = {}
-        for i in [*first, *in_helpers, *range(len(self.api_sites), len(sites))]:
-            records[i] = self._record(sites[i])
-        return [records[i] for i in range(len(sites))]
 
     # ------------------------------------------------------------------------------ finding
     def _api_sites(self, module: PyModule) -> list[_Site]:
