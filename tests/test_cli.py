@@ -171,6 +171,44 @@ def test_the_process_exits_quickly_with_all_its_output_and_exit_code(tmp_path: P
     assert failing.returncode == 1
 
 
+def test_the_program_looks_for_no_pydantic_plugins(tmp_path: Path) -> None:
+    """`python -m auditor` tells pydantic there are no plugins (importlib.metadata stays
+    unloaded) and a static JSON audit loads no re-run, template or clone machinery."""
+    root = small_repo(tmp_path)
+    argv = ["nas-audit", "audit", str(root), "--format", "json", "-q", "-o", str(tmp_path / "r")]
+    unwanted = ("importlib.metadata", "jinja2", "git", "auditor.rerun.api")
+    code = (
+        "import os, sys\nfrom auditor import __main__\n"
+        f"sys.argv = {argv!r}\n"
+        "os_exit = os._exit\n"
+        "def leave(code):\n"
+        f"    loaded = [m for m in {unwanted!r} if m in sys.modules]\n"
+        "    print(code, ','.join(loaded), flush=True)\n"
+        "    os_exit(0)\n"
+        "os._exit = leave\n"
+        "__main__.run()\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path
+    )
+    assert result.stdout.split() == ["0"], result.stdout
+
+
+def test_the_plugin_stand_in_gives_way_to_the_real_loader() -> None:
+    """Asked for anything but `get_plugins`, the stand-in loads pydantic's own loader."""
+    code = (
+        "import sys\nfrom auditor.__main__ import skip_pydantic_plugins\n"
+        "skip_pydantic_plugins()\nfrom pydantic import BaseModel\n"
+        "class M(BaseModel):\n    x: int = 0\n"
+        "assert M(x=1).x == 1 and 'importlib.metadata' not in sys.modules\n"
+        "stand_in = sys.modules['pydantic.plugin._loader']\n"
+        "assert not hasattr(stand_in, 'no_such_name')\n"
+        "assert sys.modules['pydantic.plugin._loader'] is not stand_in\n"
+        "assert 'importlib.metadata' in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
 def test_python_dash_m_entry_point(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "auditor", "--version"], capture_output=True, text=True, check=False
