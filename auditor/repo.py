@@ -162,6 +162,9 @@ class ImportResolver:
                     parts = parts[:-1]
                 for i in range(len(parts)):
                     self._by_name.setdefault(".".join(parts[i:]), []).append(path)
+        # first parts of the names a plain import can resolve (`torch.nn` resolves to no repo
+        # module unless some repo folder or module is named `torch`); "" for relative names
+        self.heads = frozenset({name.partition(".")[0] for name in self._by_name} | {""})
 
     def resolve(self, name: str, level: int, importer: str) -> str | None:
         """Repo path of the module `name` imported from `importer` (script or package style).

@@ -71,3 +71,14 @@ def test_resolve_import_prefers_siblings_then_packages(tmp_path: Path) -> None:
     assert repo.resolve_import("ops", 2, "pkg/sub/m.py") == "pkg/ops.py"
     assert repo.resolve_import("pkg", 0, "main.py") == "pkg/__init__.py"
     assert repo.resolve_import("missing", 0, "main.py") is None
+
+
+def test_import_heads_are_the_first_parts_of_resolvable_names(tmp_path: Path) -> None:
+    """A dotted name whose first part is no repo folder or module resolves to nothing, so the
+    call graph does not try (`torch.nn.Conv2d` in a repository without a `torch` folder)."""
+    files = {"nas/search/model.py": "x = 1\n", "train.py": "x = 1\n", "lib/__init__.py": ""}
+    snapshot = open_target(str(make_repo(tmp_path / "r", files)))
+    imports = Repo(snapshot, build_inventory(snapshot)).imports
+    assert imports.heads == {"", "nas", "search", "model", "train", "lib"}
+    assert imports.resolve("search.model", 0, "nas/run.py") == "nas/search/model.py"
+    assert imports.resolve("torch.nn", 0, "train.py") is None

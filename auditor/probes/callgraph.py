@@ -263,6 +263,8 @@ _READS = ("[]", ".get", ".items", ".values")  # `REG[key](...)` is indexed as a 
 def _held(name: str) -> str | None:
     """The container whose members a call reads: `REG[key](...)`, `REG.get(key)`,
     `REG.items()` and `REG.values()` read what `REG` holds."""
+    if not name.endswith(_READS):  # NOTE: one test for most calls; runs for every call
+        return None
     for suffix in _READS:
         if name.endswith(suffix):
             return name.removesuffix(suffix)

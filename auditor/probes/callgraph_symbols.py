@@ -41,6 +41,7 @@ class SymbolTable:
     def __init__(self, modules: dict[str, PyModule], imports: ImportResolver) -> None:
         self.modules = modules
         self._resolve_import = imports.resolve
+        self._module_heads = imports.heads
         self._symbols: dict[tuple[str, str, str | None], Symbol | None] = {}
         self._methods: dict[str, dict[str, list[str]]] = {}
         self._bases: dict[str, dict[str, tuple[str, ...]]] = {}
@@ -53,8 +54,10 @@ class SymbolTable:
     def may_be_repo(self, module: PyModule, name: str) -> bool:
         """A cheap filter before resolving: local function names, imported names, `self.`."""
         head, dot, _ = name.partition(".")
-        if dot:  # `.x` (relative), `self.x`, `cls.x` or an imported name
-            return head in _SELF or head in self._imported_heads(module)
+        if dot:  # `.x` (relative), `self.x`, `cls.x` or an imported name of a repo module
+            return head in _SELF or (
+                head in self._module_heads and head in self._imported_heads(module)
+            )
         short = self._short.get(module.path)
         if short is None:
             names = [f.rsplit(".", 1)[-1] for f in module.functions]
