@@ -102,3 +102,10 @@ def test_ref_on_local_path_is_a_usage_error(tmp_path: Path) -> None:
     root = make_repo(tmp_path / "r", {"a.py": ""})
     with pytest.raises(TargetError, match="--ref applies to URLs"):
         open_target(str(root), ref="main")
+
+
+def test_without_git_the_error_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_repo(tmp_path / "r", {"train.py": "x = 1\n"})
+    monkeypatch.setenv("PATH", str(tmp_path / "no-bin"))
+    with pytest.raises(TargetError, match="git is not installed"):
+        open_target(str(root))
