@@ -281,25 +281,29 @@ class PyModule:
         keeps what the probes read.
 
         NOTE: a large repository's trees are most of an audit's memory; assigned values and
-        the calls in `KEPT_CALLS` keep only their own small subtrees, and functions keep their
-        parameters when one is named like a seed (`set_seed(seed)`): the seeds probe binds
-        those in every audit, which would otherwise re-parse each module that defines one.
+        the calls in `KEPT_CALLS` keep only their own small subtrees. What the seeds probe reads
+        in every audit stays too, or it would re-parse each module that holds one: calls that
+        seed by keyword (`DataLoader(worker_init_fn=...)`, `NGBRegressor(random_state=...)`),
+        and the parameters of functions that seed or take a seed (`set_seed(seed)`).
         """
         self.tree = None
-        for info in self.functions.values():
+        seeding: set[str | None] = set()
+        for call in self.calls:
+            if keeps_node(call.name) or any(_SEED_PARAM_RE.search(k or "") for k in call.keywords):
+                seeding.add(call.scope)
+            elif call.kept is not None:
+                call.kept = None
+        for dotted, info in self.functions.items():
             # NOTE: in place (4x faster than dataclasses.replace): nothing else holds the info yet
             object.__setattr__(info, "node", None)
-            if not any(_SEED_PARAM_RE.search(param) for param in info.params):
+            if dotted not in seeding and not any(_SEED_PARAM_RE.search(p) for p in info.params):
                 object.__setattr__(info, "kept_args", None)
-        for call in self.calls:
-            if call.kept is not None and not keeps_node(call.name):
-                call.kept = None
         for assign in self.assigns:
             if assign.kept is not None and not _small(assign.kept):
                 assign.kept = None
 
 
-_SEED_PARAM_RE = re.compile(r"(?i)seed|rng|random")
+_SEED_PARAM_RE = re.compile(r"(?i)seed|rng|random|worker_init_fn|generator")
 
 # Calls whose node stays held once the tree is freed, by the last part of the called name: the
 # ones the probes read in every module (argument parsers, seeding, determinism settings, setup).

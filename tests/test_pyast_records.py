@@ -139,16 +139,25 @@ def test_release_tree_keeps_the_records() -> None:
     assert records() == before  # the parameters are found again by re-parsing
 
 
-def test_functions_with_a_seed_parameter_keep_their_parameters() -> None:
+def test_functions_that_seed_or_take_a_seed_keep_their_parameters() -> None:
     """The seeds probe binds those in every audit; keeping them saves re-parsing the module."""
-    source = (
-        "def set_seed(seed=0):\n    pass\ndef make(n, rng=None):\n    pass\ndef f(x):\n    pass\n"
+    source = textwrap.dedent(
+        """
+        def set_seed(seed=0):
+            pass
+        def make(n, rng=None):
+            pass
+        def f(x):
+            pass
+        def loaders(config):
+            return DataLoader(ds, worker_init_fn=np.random.seed(config.seed))
+        """
     )
     module = parse_module("m.py", source)
     before = {name: ast.dump(f.args or ast.arguments()) for name, f in module.functions.items()}
     module.release_tree()
     kept = sorted(name for name, f in module.functions.items() if f.kept_args is not None)
-    assert kept == ["make", "set_seed"]
+    assert kept == ["loaders", "make", "set_seed"]
     assert {
         name: ast.dump(f.args or ast.arguments()) for name, f in module.functions.items()
     } == before
@@ -178,7 +187,8 @@ def test_dropped_call_nodes_are_found_again() -> None:
     before = [(c.name, c.span, c.refs, c.keywords, ast.dump(c.node)) for c in module.calls]
     module.release_tree()
     kept = {c.name for c in module.calls if c.kept is not None}
-    assert kept == {"numpy.random.seed"}  # seeding calls keep theirs; the others are re-parsed
+    # calls that seed, by name or by keyword, keep theirs; the others are re-parsed
+    assert kept == {"numpy.random.seed", "DataLoader"}
     after = [(c.name, c.span, c.refs, c.keywords, ast.dump(c.node)) for c in module.calls]
     assert after == before
     by_name = {c.name: c for c in module.calls}
