@@ -125,9 +125,35 @@ class IndexCache:
             return None
         return module
 
+    def load_derived(self, tag: str, path: str, text: str) -> object | None:
+        """What a probe derived (`tag`) from exactly this path and text in an earlier audit;
+        the caller checks its type."""
+        if not self.read or not self._readable():
+            return None
+        assert self.folder is not None
+        try:
+            with open(self.folder / f"{self.key(path, text)}-{tag}.pickle", "rb") as handle:
+                value: object = pickle.load(handle)
+        except Exception:  # NOTE: a damaged or foreign entry is a miss, never an error
+            return None
+        return value
+
+    def store_derived(self, tag: str, path: str, text: str, value: object) -> bool:
+        """Keep what a probe derived from one file's text alone (see `load_derived`)."""
+        return self._write(f"{self.key(path, text)}-{tag}.pickle", value)
+
     def store(self, module: PyModule, text: str) -> bool:
         """Keep a freshly indexed module (trees already freed); False when it could not be
         stored (a full disk or a read-only folder is not an error)."""
+        lines, module._lines = module._lines, None  # NOTE: derived from the source; rebuilt
+        try:
+            return self._write(f"{self.key(module.path, text)}.pickle", module)
+        finally:
+            module._lines = lines
+
+    def _write(self, name: str, value: object) -> bool:
+        """Write one entry whole or not at all; False when it could not be written (a full
+        disk or a read-only folder is not an error)."""
         if not self.writable():
             return False
         assert self.folder is not None
@@ -135,16 +161,13 @@ class IndexCache:
             handle, temp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-", suffix=".pickle")
         except OSError:
             return False
-        lines, module._lines = module._lines, None  # NOTE: derived from the source; rebuilt
         try:
             with os.fdopen(handle, "wb") as out:
-                pickle.dump(module, out, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temp, self.folder / f"{self.key(module.path, text)}.pickle")
+                pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temp, self.folder / name)
         except (OSError, pickle.PicklingError, RecursionError):
             Path(temp).unlink(missing_ok=True)
             return False
-        finally:
-            module._lines = lines
         return True
 
     def writable(self) -> bool:

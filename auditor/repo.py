@@ -7,9 +7,10 @@ Python files and notebooks are parsed once into `PyModule`s and cached here.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from auditor.facts import ReadMode, ReadNote
 from auditor.indexcache import IndexCache
@@ -17,6 +18,8 @@ from auditor.indexing import index_sources
 from auditor.inventory import FileEntry, FileKind, Inventory
 from auditor.pyast import PyModule
 from auditor.target import Snapshot
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from auditor.probes.callgraph import CallGraph
@@ -57,6 +60,19 @@ class Repo:
             )
         self._text[path] = text
         return text
+
+    def derived(self, path: str, text: str, compute: Callable[[str, str], T], kind: type) -> T:
+        """What `compute(path, text)` finds in one file alone (an instance of `kind`), kept
+        between audits with the index, so that an unchanged file is not read again. `compute`
+        is a named function: its name tells its entries apart."""
+        cache, tag = self.index_cache, compute.__name__
+        found = cache.load_derived(tag, path, text) if cache is not None else None
+        if isinstance(found, kind):
+            return cast(T, found)
+        computed = compute(path, text)
+        if cache is not None:
+            cache.store_derived(tag, path, text, computed)
+        return computed
 
     def files(self, *kinds: FileKind) -> list[FileEntry]:
         """Readable files of these kinds."""

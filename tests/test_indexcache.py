@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import time
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from builders import audit, git, make_repo, write_files
@@ -15,6 +17,7 @@ from auditor import indexcache
 from auditor.indexcache import IndexCache, fingerprint
 from auditor.inventory import build_inventory
 from auditor.models import AuditReport
+from auditor.probes import configfiles, docs
 from auditor.pyast import PyModule, parse_module
 from auditor.repo import Repo
 from auditor.target import open_target
@@ -35,7 +38,8 @@ def _indexed(root: Path, cache: IndexCache) -> Repo:
 
 
 def _entries(cache_dir: Path) -> list[Path]:
-    return sorted(cache_dir.glob("index/*/*.pickle"))
+    """Indexed modules (not what probes derived from other files: `<key>-<finding>.pickle`)."""
+    return sorted(p for p in cache_dir.glob("index/*/*.pickle") if "-" not in p.stem)
 
 
 def test_second_audit_reads_every_module_back_with_the_same_report(tmp_path: Path) -> None:
@@ -48,6 +52,45 @@ def test_second_audit_reads_every_module_back_with_the_same_report(tmp_path: Pat
     cache = IndexCache(cache_dir)
     _indexed(root, cache)
     assert (cache.hits, cache.misses) == (python_files, 0)
+    assert _comparable(audit(root, cache_dir=cache_dir)) == _comparable(first)
+
+
+@pytest.mark.parametrize(
+    ("module", "finding"), [(docs, "mentions_in"), (configfiles, "config_facts")]
+)
+def test_a_second_audit_reads_what_probes_found_in_unchanged_files_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, module: ModuleType, finding: str
+) -> None:
+    root = make_repo(tmp_path / "r", compliant_files())
+    cache_dir = tmp_path / "cache"
+    first = audit(root, cache_dir=cache_dir)
+    assert sorted(cache_dir.glob(f"index/*/*-{finding}.pickle"))
+    read: list[str] = []
+    real = getattr(module, finding)
+
+    @functools.wraps(real)
+    def counted(path: str, text: str) -> object:
+        read.append(path)
+        return real(path, text)
+
+    monkeypatch.setattr(module, finding, counted)
+    assert _comparable(audit(root, cache_dir=cache_dir)) == _comparable(first)
+    assert read == []
+    write_files(root, {"README.md": "# Changed\n\nRuns on one V100 GPU in 2 hours.\n"})
+    write_files(root, {"configs/train.yaml": "seed: 3\nlr: 0.1\n"})
+    changed = audit(root, cache_dir=cache_dir)
+    assert read == [{"mentions_in": "README.md", "config_facts": "configs/train.yaml"}[finding]]
+    assert _comparable(changed) == _comparable(audit(root, cache_dir=cache_dir, no_cache=True))
+
+
+def test_a_damaged_derived_entry_is_found_again(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "r", compliant_files())
+    cache_dir = tmp_path / "cache"
+    first = audit(root, cache_dir=cache_dir)
+    derived = sorted(p for p in cache_dir.glob("index/*/*.pickle") if "-" in p.stem)
+    assert derived
+    for entry in derived:
+        entry.write_bytes(b"\x80\x05K\x01.")  # a valid pickle of something else: the int 1
     assert _comparable(audit(root, cache_dir=cache_dir)) == _comparable(first)
 
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from auditor.facts import ConfigFile, Hyperparameter, clip_around, clip_snippet
-from auditor.inventory import FileEntry, FileKind
+from auditor.inventory import FileKind
 from auditor.probes.configparse import MAX_SEEDS, Format, Parsed, parse_config
 from auditor.repo import Repo
 
@@ -167,14 +168,33 @@ def read_configs(
         text = repo.text(entry.path)
         if text is None:
             continue
-        fmt = FORMATS[PurePosixPath(entry.path).suffix.lower()]
-        parsed = parse_config(text, fmt)
-        if is_ci_pipeline(parsed) and not _in_any(entry.path, hydra_dirs):
+        found = repo.derived(entry.path, text, config_facts, ConfigFacts)
+        if found.ci_pipeline and not _in_any(entry.path, hydra_dirs):
             continue
-        configs.append(_config_file(entry.path, text, fmt, parsed))
+        configs.append(found.config)
         if entry.size <= MAX_HYPERPARAMETER_FILE_BYTES:
-            hyperparameters.extend(_hyperparameters(entry, text, parsed))
+            hyperparameters.extend(found.hyperparameters)
     return configs, hyperparameters
+
+
+@dataclass(frozen=True)
+class ConfigFacts:
+    """What one config file shows on its own (kept between audits: `Repo.derived`)."""
+
+    ci_pipeline: bool
+    config: ConfigFile
+    hyperparameters: tuple[Hyperparameter, ...]
+
+
+def config_facts(path: str, text: str) -> ConfigFacts:
+    """Parse one config file into its facts."""
+    fmt = FORMATS[PurePosixPath(path).suffix.lower()]
+    parsed = parse_config(text, fmt)
+    return ConfigFacts(
+        is_ci_pipeline(parsed),
+        _config_file(path, text, fmt, parsed),
+        tuple(_hyperparameters(path, text, parsed)),
+    )
 
 
 # ------------------------------------------------------------------------------------ facts
@@ -217,7 +237,7 @@ def _config_file(path: str, text: str, fmt: Format, parsed: Parsed) -> ConfigFil
     )
 
 
-def _hyperparameters(entry: FileEntry, text: str, parsed: Parsed) -> Iterator[Hyperparameter]:
+def _hyperparameters(path: str, text: str, parsed: Parsed) -> Iterator[Hyperparameter]:
     """Scalar leaves with short identifier-like keys, as `source="config"` hyperparameters."""
     lines = text.splitlines()
     count = 0
@@ -234,7 +254,7 @@ def _hyperparameters(entry: FileEntry, text: str, parsed: Parsed) -> Iterator[Hy
         line = item.line if item.line and item.line <= len(lines) else None
         count += 1
         yield Hyperparameter(
-            path=entry.path,
+            path=path,
             line=line or 1,
             snippet=clip_around(lines[line - 1], item.path[-1]) if line else None,
             name=".".join(item.path),

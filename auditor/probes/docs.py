@@ -52,7 +52,7 @@ def run(repo: Repo, facts: Facts) -> None:
         if text is None:
             continue
         facts.doc_files.append(path)
-        facts.docs.extend(mentions_in(path, text))
+        facts.docs.extend(repo.derived(path, text, mentions_in, list))
 
 
 def doc_paths(repo: Repo) -> list[str]:
