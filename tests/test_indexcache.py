@@ -17,7 +17,7 @@ from auditor import indexcache
 from auditor.indexcache import IndexCache, fingerprint
 from auditor.inventory import build_inventory
 from auditor.models import AuditReport
-from auditor.probes import configfiles, docs
+from auditor.probes import configfiles, docs, experiments
 from auditor.pyast import PyModule, parse_module
 from auditor.repo import Repo
 from auditor.target import open_target
@@ -56,7 +56,8 @@ def test_second_audit_reads_every_module_back_with_the_same_report(tmp_path: Pat
 
 
 @pytest.mark.parametrize(
-    ("module", "finding"), [(docs, "mentions_in"), (configfiles, "config_facts")]
+    ("module", "finding"),
+    [(docs, "mentions_in"), (configfiles, "config_facts"), (experiments, "config_signals")],
 )
 def test_a_second_audit_reads_what_probes_found_in_unchanged_files_back(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, module: ModuleType, finding: str
@@ -79,7 +80,7 @@ def test_a_second_audit_reads_what_probes_found_in_unchanged_files_back(
     write_files(root, {"README.md": "# Changed\n\nRuns on one V100 GPU in 2 hours.\n"})
     write_files(root, {"configs/train.yaml": "seed: 3\nlr: 0.1\n"})
     changed = audit(root, cache_dir=cache_dir)
-    assert read == [{"mentions_in": "README.md", "config_facts": "configs/train.yaml"}[finding]]
+    assert read == ["README.md" if finding == "mentions_in" else "configs/train.yaml"]
     assert _comparable(changed) == _comparable(audit(root, cache_dir=cache_dir, no_cache=True))
 
 

@@ -111,42 +111,18 @@ class ExperimentScan:
                     self.methods.shortcuts.add(code, call.line, "lower_fidelity", option)
 
     def _configs(self) -> None:
+        sinks = {
+            "config_seed_list": self.seed_loops,
+            "ablation_flag": self.ablations,
+            "lower_fidelity": self.methods.shortcuts,
+        }
         for entry in self.repo.files(FileKind.CONFIG):
-            fmt = _FORMATS.get(PurePosixPath(entry.path).suffix.lower())
-            text = self.repo.text(entry.path) if entry.size <= MAX_CONFIG_BYTES else None
-            if fmt is None or text is None:
+            if PurePosixPath(entry.path).suffix.lower() not in _FORMATS:
                 continue
-            lines = text.splitlines()
-            for item in parse_config(text, fmt).entries:
-                if item.in_list or not item.path:
-                    continue
-                key = item.path[-1]
-                dotted = ".".join(item.path)
-                line = item.line if item.line and item.line <= len(lines) else None
-                snippet = clip_snippet(lines[line - 1]) if line else None
-                kind = _config_kind(key, item.scalar, item.items)
-                if kind == "config_seed_list":
-                    self.seed_loops.add_located(
-                        CodeSignal(
-                            path=entry.path,
-                            line=line,
-                            snippet=snippet,
-                            kind=kind,
-                            detail=f"{dotted}: [{', '.join(item.items[:20])}]",
-                        )
-                    )
-                elif kind == "ablation_flag":
-                    self.ablations.add_located(
-                        CodeSignal(
-                            path=entry.path, line=line, snippet=snippet, kind=kind, detail=dotted
-                        )
-                    )
-                elif kind == "lower_fidelity":
-                    self.methods.shortcuts.add_located(
-                        CodeSignal(
-                            path=entry.path, line=line, snippet=snippet, kind=kind, detail=dotted
-                        )
-                    )
+            text = self.repo.text(entry.path) if entry.size <= MAX_CONFIG_BYTES else None
+            if text is not None:
+                for signal in self.repo.derived(entry.path, text, config_signals, list):
+                    sinks[signal.kind].add_located(signal)
 
     def _script_flags(self) -> None:
         for inv in self.facts.script_invocations:
@@ -224,6 +200,28 @@ def _is_switch(call: CallSite) -> bool:
         or (isinstance(kind, ast.Name) and kind.id == "bool")
         or "DEFINE_bool" in call.name
     )
+
+
+def config_signals(path: str, text: str) -> list[CodeSignal]:
+    """Seed lists, ablation switches and lower-fidelity settings of one config file (kept
+    between audits: `Repo.derived`)."""
+    lines = text.splitlines()
+    out: list[CodeSignal] = []
+    for item in parse_config(text, _FORMATS[PurePosixPath(path).suffix.lower()]).entries:
+        if item.in_list or not item.path:
+            continue
+        dotted = ".".join(item.path)
+        kind = _config_kind(item.path[-1], item.scalar, item.items)
+        if kind == "config_seed_list":
+            detail = f"{dotted}: [{', '.join(item.items[:20])}]"
+        elif kind in {"ablation_flag", "lower_fidelity"}:
+            detail = dotted
+        else:
+            continue
+        line = item.line if item.line and item.line <= len(lines) else None
+        snippet = clip_snippet(lines[line - 1]) if line else None
+        out.append(CodeSignal(path=path, line=line, snippet=snippet, kind=kind, detail=detail))
+    return out
 
 
 def _config_kind(key: str, scalar: tuple[str, str] | None, items: tuple[str, ...]) -> str | None:
