@@ -37,7 +37,8 @@ def run() -> NoReturn:
     skip_pydantic_plugins()
     code = main()
     for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError):  # NOTE: a closed pipe (`| head`)
+        # NOTE: a closed pipe (`| head`), or a stream closed at start (`>&-`: None)
+        with contextlib.suppress(OSError, ValueError, AttributeError):
             stream.flush()
     os._exit(code)
 

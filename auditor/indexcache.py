@@ -25,6 +25,9 @@ import tempfile
 import time
 from pathlib import Path
 
+import yaml
+from pydantic import VERSION
+
 from auditor import __version__, pyast
 from auditor.pyast import PyModule
 
@@ -36,10 +39,14 @@ PRUNE_EVERY_SECONDS = 24 * 3600  # how often an audit looks for such entries
 def fingerprint() -> str | None:
     """What the cached records depend on besides the file; None when it cannot be known."""
     package = Path(pyast.__file__).parent
-    digest = hashlib.blake2b(digest_size=8)
-    try:  # NOTE: the indexer and the per-module scans that add to its records (`signals`)
+    # NOTE: what probes derive from a file also depends on the libraries that parse it or hold
+    # the findings: PyYAML (its C loader words errors its own way) and pydantic
+    libraries = f"yaml {yaml.__version__} {hasattr(yaml, 'CSafeLoader')} pydantic {VERSION}"
+    digest = hashlib.blake2b(libraries.encode(), digest_size=8)
+    try:  # NOTE: the indexer and the probes that add to its records or derive from files
         for source in sorted([*package.glob("*.py"), *package.glob("probes/*.py")]):
-            digest.update(source.name.encode() + b"\0" + source.read_bytes())
+            name = source.relative_to(package).as_posix()
+            digest.update(name.encode() + b"\0" + source.read_bytes())
     except OSError:
         return None
     version = "".join(ch if ch.isalnum() or ch in ".-" else "_" for ch in __version__)

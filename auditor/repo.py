@@ -64,8 +64,8 @@ class Repo:
     def derived(self, path: str, text: str, compute: Callable[[str, str], T], kind: type) -> T:
         """What `compute(path, text)` finds in one file alone (an instance of `kind`), kept
         between audits with the index, so that an unchanged file is not read again. `compute`
-        is a named function: its name tells its entries apart."""
-        cache, tag = self.index_cache, compute.__name__
+        is a module-level function: its qualified name tells its entries apart."""
+        cache, tag = self.index_cache, f"{compute.__module__}.{compute.__qualname__}"
         found = cache.load_derived(tag, path, text) if cache is not None else None
         if isinstance(found, kind):
             return cast(T, found)

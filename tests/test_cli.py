@@ -169,6 +169,12 @@ def test_the_process_exits_quickly_with_all_its_output_and_exit_code(tmp_path: P
     assert json.loads(result.stdout)["facts"]["seed_calls"]
     failing = subprocess.run([*command, "--fail-on", "fail"], capture_output=True, check=False)
     assert failing.returncode == 1
+    out = tmp_path / "report.json"
+    closed = subprocess.run(  # stdout closed at start: Python's sys.stdout is None
+        ["sh", "-c", '"$@" >&-', "sh", *command, "-o", str(out)], capture_output=True, check=False
+    )
+    assert closed.returncode == 0, closed.stderr
+    assert json.loads(out.read_text())["facts"]["seed_calls"]
 
 
 def test_the_program_looks_for_no_pydantic_plugins(tmp_path: Path) -> None:

@@ -65,7 +65,7 @@ def test_a_second_audit_reads_what_probes_found_in_unchanged_files_back(
     root = make_repo(tmp_path / "r", compliant_files())
     cache_dir = tmp_path / "cache"
     first = audit(root, cache_dir=cache_dir)
-    assert sorted(cache_dir.glob(f"index/*/*-{finding}.pickle"))
+    assert sorted(cache_dir.glob(f"index/*/*-*.{finding}.pickle"))
     read: list[str] = []
     real = getattr(module, finding)
 
@@ -189,6 +189,8 @@ def test_the_fingerprint_follows_the_indexer_and_the_probes_only(
     assert len(seen) == 3
     write_files(package, {"report/html.py": "# changed\n", "checks/c.py": "# changed\n"})
     assert fingerprint() in seen
+    monkeypatch.setattr(indexcache.yaml, "__version__", "0.0-other")  # another PyYAML
+    assert fingerprint() not in seen
 
 
 def test_cached_modules_keep_line_maps_and_python2_notes(tmp_path: Path) -> None:
