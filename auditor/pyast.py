@@ -209,8 +209,8 @@ class PyModule:
     dead_lines: set[int] = field(default_factory=set)  # under `if False:` / `if 0:`
     main_guard_lines: tuple[int, int] | None = None  # the `if __name__ == "__main__":` block
     line_map: list[int] | None = None  # notebook: code line -> line in the .ipynb file
-    # what the per-module scans found (probes/structure.py), kept with the index
-    signals: list[tuple[str, int, str, str, str | None]] | None = None
+    # what the per-module scans found, by scan (probes/structure.py), kept with the index
+    signals: dict[str, list[tuple[str, int, str, str, str | None]]] | None = None
     _lines: list[str] | None = None
 
     @property

@@ -56,12 +56,12 @@ def test_workers_give_the_same_modules_in_the_same_order(tmp_path: Path, workers
 @pytest.mark.usefixtures("few_files_suffice")
 def test_workers_annotate_what_they_index_and_the_cache_keeps_it(tmp_path: Path) -> None:
     def annotate(module: PyModule) -> None:
-        module.signals = [("note", 1, "pid", str(os.getpid()), module.path)]
+        module.signals = {"test": [("note", 1, "pid", str(os.getpid()), module.path)]}
 
     spread = index_sources(SOURCES, IndexCache(tmp_path / "cache"), workers=2, annotate=annotate)
     signals = [module.signals for module in spread.values()]
-    assert all(s and s[0][4] == path for s, (path, _) in zip(signals, SOURCES, strict=True))
-    assert len({s[0][3] for s in signals if s}) == 3  # this process and both workers
+    assert all(s and s["test"][0][4] == path for s, (path, _) in zip(signals, SOURCES, strict=True))
+    assert len({s["test"][0][3] for s in signals if s}) == 3  # this process and both workers
     cache = IndexCache(tmp_path / "cache")
     again = index_sources(SOURCES, cache, workers=2, annotate=None)
     assert cache.hits == len(SOURCES)

@@ -18,7 +18,7 @@ from typing import Literal
 
 from auditor.facts import BenchmarkUse, Facts, clip_snippet
 from auditor.inventory import FileKind
-from auditor.probes.pycode import Code
+from auditor.probes.pycode import Code, Event
 from auditor.repo import Repo
 
 How = Literal["import", "data_file", "doc", "code"]
@@ -72,7 +72,6 @@ _COMBINED = re.compile(
     _FIRST + "(?:" + "|".join(f"(?P<b{i}>{p})" for i, (_, p) in enumerate(_PATTERNS)) + ")", re.I
 )
 _ANCHORS = ("bench", "nb", "naslib", "nats", "nas_201", "fcnet", "tfrecord")
-_OWN_PACKAGE_ANCHORS = tuple(a for a in _ANCHORS if a != "naslib")
 _GENERIC = re.compile(r"(?i)\b(tabular|surrogate)[ -](?:NAS[ -])?benchmarks?\b")
 _DATA_FILE_RE = re.compile(r"(?i)\.(?:pth|pickle|pkl|json|tfrecord|hdf5|pbz2|npy)$|^nb_models")
 _DATA_SUFFIX_RE = re.compile(
@@ -134,15 +133,13 @@ class BenchmarkScan:
         for module_name, _, line in code.module.imports:
             for bench in _import_benchmarks(module_name, own_package):
                 hits.setdefault(bench, (line, "import"))
-        # NOTE: NASLib's own package name is on most of its lines and names no benchmark there
-        anchors = _OWN_PACKAGE_ANCHORS if own_package else _ANCHORS
-        for line, match in code.matches(_COMBINED, anchors):
-            bench = _benchmark(match)
-            if own_package and match.group(0).lower() == "naslib":
+        signals = code.module.signals  # NOTE: recorded when the module was indexed
+        mentions = signals["benchmarks"] if signals is not None else benchmark_mentions(code)
+        for _, line, bench, how, naslib in mentions:
+            if own_package and naslib:
                 continue  # NASLib's own package name is not a benchmark use
-            how: How = "data_file" if _DATA_FILE_RE.search(match.group(0)) else "code"
             if bench not in hits or line < hits[bench][0]:
-                hits[bench] = (line, how)
+                hits[bench] = (line, "data_file" if how == "data_file" else "code")
         for bench, (line, how) in sorted(hits.items(), key=lambda item: item[1][0]):
             self.add(bench, code.path, code.module.file_line(line), code.module.snippet(line), how)
         self._own_benchmark(code)
@@ -175,6 +172,21 @@ class BenchmarkScan:
         if queries and has_table:
             line = queries[0][1]
             self.add(OWN, code.path, code.module.file_line(line), code.module.snippet(line), "code")
+
+
+def benchmark_mentions(code: Code) -> list[Event]:
+    """Benchmark names in a module's live code, as recorded events (structure.py):
+    ("bench", line, benchmark, how, "naslib" when the name is NASLib's package name, else None).
+
+    NOTE: NASLib's own package name is on most of its lines and names no benchmark there; the
+    audit drops those hits when it audits NASLib itself. Every other name holds another anchor.
+    """
+    out: list[Event] = []
+    for line, match in code.matches(_COMBINED, _ANCHORS):
+        how = "data_file" if _DATA_FILE_RE.search(match.group(0)) else "code"
+        naslib = "naslib" if match.group(0).lower() == "naslib" else None
+        out.append(("bench", line, _benchmark(match), how, naslib))
+    return out
 
 
 def _how(text: str, kind: FileKind) -> How:

@@ -1,6 +1,8 @@
-"""One module's structural signals (methods.py, protocol.py), recorded once per file content.
+"""One module's structural signals (methods.py, protocol.py) and benchmark names, recorded
+once per file content.
 
-What the method and protocol scans find in a module depends on that module alone, so they run
+What the method, protocol and benchmark scans find in a module depends on that module alone,
+so they run
 right after the file is indexed (in the indexing workers on a first audit, spread over the
 cores), and their events are kept with the module in the index cache; an unchanged file is
 never scanned again. An audit replays each module's events, in path order, into its shared
@@ -13,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from auditor.facts import MethodFamily
+from auditor.probes.benchmarks import benchmark_mentions
 from auditor.probes.methods import MethodScan
 from auditor.probes.protocol import DataHit, ProtocolScan
 from auditor.probes.pycode import Code, Event
@@ -22,24 +25,29 @@ Replayer = Callable[[Code, int, str, str, str | None], object]
 
 
 def record(module: PyModule) -> None:
-    """Scan one indexed module on its own and keep its events on it (`module.signals`)."""
+    """Scan one indexed module on its own and keep its events on it (`module.signals`): the
+    roles probe's (methods and protocol) and the benchmark names in its code."""
     events: list[Event] = []
     code = Code(module)
     MethodScan.recording(events).scan(code)
     protocol = ProtocolScan.recording(events)
     protocol.scan(code)
     events.extend(("data", hit.line, hit.kind, hit.name, None) for hit in protocol.data)
-    module.signals = events
+    module.signals = {"roles": events, "benchmarks": benchmark_mentions(code)}
 
 
-def replay(code: Code, methods: MethodScan, protocol: ProtocolScan) -> None:
-    """Add what the scans found in this module to the audit's sinks, traits and data hits
-    (scanning it now when its index came without events)."""
+def recorded(code: Code, scan: str) -> list[Event]:
+    """A module's recorded events of one scan (scanning it now when its index came without)."""
     if code.module.signals is None:
         record(code.module)
     assert code.module.signals is not None
+    return code.module.signals[scan]
+
+
+def replay(code: Code, methods: MethodScan, protocol: ProtocolScan) -> None:
+    """Add what the scans found in this module to the audit's sinks, traits and data hits."""
     channels = _channels(methods, protocol)
-    for channel, line, first, second, third in code.module.signals:
+    for channel, line, first, second, third in recorded(code, "roles"):
         channels[channel](code, line, first, second, third)
 
 

@@ -12,7 +12,7 @@ from test_roles import notebook
 
 from auditor.facts import Facts
 from auditor.inventory import build_inventory
-from auditor.probes import methods, pycode
+from auditor.probes import benchmarks, methods, pycode
 from auditor.probes.methods import MethodScan
 from auditor.probes.protocol import ProtocolScan
 from auditor.probes.pycode import Traits
@@ -113,3 +113,27 @@ def test_an_audit_of_unchanged_files_scans_none_again(
     monkeypatch.setattr(MethodScan, "scan", scanned)
     monkeypatch.setattr(ProtocolScan, "scan", scanned)
     assert _comparable(audit(nas_repo, cache_dir=cache_dir)) == _comparable(first)
+
+
+@pytest.mark.parametrize("own", [True, False])
+def test_recorded_benchmark_names_give_what_scanning_gives(tmp_path: Path, own: bool) -> None:
+    """NASLib's own package name is dropped only when NASLib itself is audited."""
+    files = {
+        "naslib/utils.py": "import naslib\nPATH = 'naslib/data/zc_nasbench201.json'\n",
+        "search.py": "# nb201\napi = load('NAS-Bench-201-v1_1-096897.pth')  # naslib\nx = naslib\n",
+    }
+    repo = _repo(
+        make_repo(tmp_path / "r", {**files, **({"naslib/__init__.py": ""} if own else {})})
+    )
+
+    def uses() -> list[tuple[str, str, int | None, str]]:
+        facts = Facts()
+        benchmarks.run(repo, facts)
+        return [(u.benchmark, u.path, u.line, u.how) for u in facts.benchmarks]
+
+    recorded = uses()
+    for module in repo.modules.values():
+        module.signals = None
+    assert uses() == recorded
+    suite = [u for u in recorded if u[0] == "NAS-Bench-Suite/NASLib" and u[3] == "code"]
+    assert bool(suite) is not own
