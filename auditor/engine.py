@@ -88,6 +88,7 @@ def run_audit(
         if cache.hits:
             progress(f"{cache.hits} of {modules} Python files unchanged since an earlier audit")
         facts = run_probes(repo)
+        repo.save_derived()
         # NOTE: drop the trees while the collector is paused: once it resumes, its first pass
         # would otherwise scan every object of every tree (half a second on a large repo)
         del repo

@@ -53,6 +53,10 @@ def fingerprint() -> str | None:
     return f"py{sys.version_info[0]}{sys.version_info[1]}-v{version}-f{FORMAT}-{digest.hexdigest()}"
 
 
+def _root_key(root: str) -> str:
+    return hashlib.blake2b(root.encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
+
+
 def _private(folder: Path) -> bool:
     """Whether only this user can have written the folder's entries (pickles run code when
     loaded): owned by us and not writable by group or others, nor is the folder above it."""
@@ -132,22 +136,23 @@ class IndexCache:
             return None
         return module
 
-    def load_derived(self, tag: str, path: str, text: str) -> object | None:
-        """What a probe derived (`tag`) from exactly this path and text in an earlier audit;
-        the caller checks its type."""
+    def load_derived(self, root: str) -> dict[tuple[str, str], object]:
+        """What probes derived from single files of the repository at `root` in its last
+        audit, by (what, file key); empty when there is none or it cannot be read."""
         if not self.read or not self._readable():
-            return None
+            return {}
         assert self.folder is not None
         try:
-            with open(self.folder / f"{self.key(path, text)}-{tag}.pickle", "rb") as handle:
-                value: object = pickle.load(handle)
+            with open(self.folder / f"{_root_key(root)}-derived.pickle", "rb") as handle:
+                found = pickle.load(handle)
         except Exception:  # NOTE: a damaged or foreign entry is a miss, never an error
-            return None
-        return value
+            return {}
+        return found if isinstance(found, dict) else {}
 
-    def store_derived(self, tag: str, path: str, text: str, value: object) -> bool:
-        """Keep what a probe derived from one file's text alone (see `load_derived`)."""
-        return self._write(f"{self.key(path, text)}-{tag}.pickle", value)
+    def store_derived(self, root: str, derived: dict[tuple[str, str], object]) -> bool:
+        """Keep what this audit derived from single files, one entry per repository: one
+        write instead of one per file (see `load_derived`)."""
+        return self._write(f"{_root_key(root)}-derived.pickle", derived)
 
     def store(self, module: PyModule, text: str) -> bool:
         """Keep a freshly indexed module (trees already freed); False when it could not be

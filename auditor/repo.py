@@ -39,6 +39,9 @@ class Repo:
     _imports: ImportResolver | None = None
     _call_graph: CallGraph | None = None
     _codes: dict[str, Code] = field(default_factory=dict)
+    _derived: dict[tuple[str, str], object] | None = None  # from the last audit (`derived`)
+    _derived_now: dict[tuple[str, str], object] = field(default_factory=dict)
+    _derived_changed: bool = False
 
     # ----------------------------------------------------------------------------- text
     def text(self, path: str) -> str | None:
@@ -63,16 +66,24 @@ class Repo:
 
     def derived(self, path: str, text: str, compute: Callable[[str, str], T], kind: type) -> T:
         """What `compute(path, text)` finds in one file alone (an instance of `kind`), kept
-        between audits with the index, so that an unchanged file is not read again. `compute`
-        is a module-level function: its qualified name tells its entries apart."""
-        cache, tag = self.index_cache, f"{compute.__module__}.{compute.__qualname__}"
-        found = cache.load_derived(tag, path, text) if cache is not None else None
-        if isinstance(found, kind):
-            return cast(T, found)
-        computed = compute(path, text)
-        if cache is not None:
-            cache.store_derived(tag, path, text, computed)
-        return computed
+        between audits with the index (`save_derived`), so that an unchanged file is not read
+        again. `compute` is a module-level function: its qualified name tells results apart."""
+        if self._derived is None:
+            root = str(self.snapshot.root)
+            self._derived = self.index_cache.load_derived(root) if self.index_cache else {}
+        key = (f"{compute.__module__}.{compute.__qualname__}", IndexCache.key(path, text))
+        found = self._derived.get(key)
+        if not isinstance(found, kind):
+            found = compute(path, text)
+            self._derived_changed = True
+        self._derived_now[key] = found
+        return cast(T, found)
+
+    def save_derived(self) -> None:
+        """Keep what this audit derived from single files, for the next audit of this
+        repository (only what its files give now, so the entry does not grow)."""
+        if self.index_cache is not None and self._derived_changed:
+            self.index_cache.store_derived(str(self.snapshot.root), self._derived_now)
 
     def files(self, *kinds: FileKind) -> list[FileEntry]:
         """Readable files of these kinds."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import pickle
 import time
 from pathlib import Path
 from types import ModuleType
@@ -65,7 +66,7 @@ def test_a_second_audit_reads_what_probes_found_in_unchanged_files_back(
     root = make_repo(tmp_path / "r", compliant_files())
     cache_dir = tmp_path / "cache"
     first = audit(root, cache_dir=cache_dir)
-    assert sorted(cache_dir.glob(f"index/*/*-*.{finding}.pickle"))
+    assert len(list(cache_dir.glob("index/*/*-derived.pickle"))) == 1  # one per repository
     read: list[str] = []
     real = getattr(module, finding)
 
@@ -84,14 +85,26 @@ def test_a_second_audit_reads_what_probes_found_in_unchanged_files_back(
     assert _comparable(changed) == _comparable(audit(root, cache_dir=cache_dir, no_cache=True))
 
 
-def test_a_damaged_derived_entry_is_found_again(tmp_path: Path) -> None:
+@pytest.mark.parametrize("damage", [b"not a pickle", b"\x80\x05K\x01.", b"\x80\x05}q\x00."])
+def test_damaged_or_foreign_derived_results_are_found_again(tmp_path: Path, damage: bytes) -> None:
+    """Garbage, a pickle of something else (the int 1), and an empty dict."""
     root = make_repo(tmp_path / "r", compliant_files())
     cache_dir = tmp_path / "cache"
     first = audit(root, cache_dir=cache_dir)
-    derived = sorted(p for p in cache_dir.glob("index/*/*.pickle") if "-" in p.stem)
-    assert derived
-    for entry in derived:
-        entry.write_bytes(b"\x80\x05K\x01.")  # a valid pickle of something else: the int 1
+    [derived] = cache_dir.glob("index/*/*-derived.pickle")
+    derived.write_bytes(damage)
+    assert _comparable(audit(root, cache_dir=cache_dir)) == _comparable(first)
+
+
+def test_derived_results_of_another_kind_are_not_used(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "r", compliant_files())
+    cache_dir = tmp_path / "cache"
+    first = audit(root, cache_dir=cache_dir)
+    [derived] = cache_dir.glob("index/*/*-derived.pickle")
+    with derived.open("rb") as handle:
+        entries = pickle.load(handle)
+    with derived.open("wb") as handle:
+        pickle.dump({key: "not a result" for key in entries}, handle)
     assert _comparable(audit(root, cache_dir=cache_dir)) == _comparable(first)
 
 
