@@ -18,12 +18,18 @@ from auditor import indexcache
 from auditor.indexcache import IndexCache, fingerprint
 from auditor.inventory import build_inventory
 from auditor.models import AuditReport
-from auditor.probes import configfiles, docs, experiments
+from auditor.probes import configfiles, docs, experiments, invocations
 from auditor.pyast import PyModule, parse_module
 from auditor.repo import Repo
 from auditor.target import open_target
 
 _TIMING = ("started_at", "finished_at", "duration_seconds")
+# the file each per-file finding reads again once the README, a config and a script changed
+_CHANGED = {
+    "mentions_in": "README.md",
+    "doc_file_scripts": "README.md",
+    "shell_file_scripts": "scripts/run_all.sh",
+}
 
 
 def _comparable(report: AuditReport) -> dict[str, object]:
@@ -58,7 +64,13 @@ def test_second_audit_reads_every_module_back_with_the_same_report(tmp_path: Pat
 
 @pytest.mark.parametrize(
     ("module", "finding"),
-    [(docs, "mentions_in"), (configfiles, "config_facts"), (experiments, "config_signals")],
+    [
+        (docs, "mentions_in"),
+        (configfiles, "config_facts"),
+        (experiments, "config_signals"),
+        (invocations, "doc_file_scripts"),
+        (invocations, "shell_file_scripts"),
+    ],
 )
 def test_a_second_audit_reads_what_probes_found_in_unchanged_files_back(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, module: ModuleType, finding: str
@@ -80,8 +92,9 @@ def test_a_second_audit_reads_what_probes_found_in_unchanged_files_back(
     assert read == []
     write_files(root, {"README.md": "# Changed\n\nRuns on one V100 GPU in 2 hours.\n"})
     write_files(root, {"configs/train.yaml": "seed: 3\nlr: 0.1\n"})
+    write_files(root, {"scripts/run_all.sh": "for seed in 0 1; do python train.py; done\n"})
     changed = audit(root, cache_dir=cache_dir)
-    assert read == ["README.md" if finding == "mentions_in" else "configs/train.yaml"]
+    assert read == [_CHANGED.get(finding, "configs/train.yaml")]
     assert _comparable(changed) == _comparable(audit(root, cache_dir=cache_dir, no_cache=True))
 
 

@@ -13,8 +13,9 @@ import re
 from dataclasses import dataclass, field
 
 from auditor.facts import CodeSignal, Facts, ScriptInvocation, clip_snippet
+from auditor.inventory import FileKind
 from auditor.probes.pycode import Sink
-from auditor.probes.shelltext import Block, blocks
+from auditor.probes.shelltext import Block, doc_file_blocks, notebook_blocks, shell_file_blocks
 from auditor.repo import Repo
 from auditor.shell import SCRIPT_DIR, Command, Loop, Script, parse_lines
 from auditor.shellcmd import Invocation, parse_flags, parse_invocation
@@ -60,8 +61,7 @@ class InvocationScan:
 
     def run(self) -> None:
         """Parse all shell text and record invocations and shell-side signals."""
-        for block in blocks(self.repo):
-            script = parse_lines(block.lines)
+        for block, script in _scripts(self.repo):
             seed_loops = _seed_loops(script)
             for loop in seed_loops:
                 self.seed_loops.add_located(
@@ -275,6 +275,32 @@ def _may_array_seed(words: tuple[str, ...]) -> bool:
         and bool(_ARRAY_ID_RE.search(joined))
         and _array_seed(parse_flags(words))
     )
+
+
+def _scripts(repo: Repo) -> list[tuple[Block, Script]]:
+    """Every block of shell text with what it says (scripts and docs parsed once per file
+    content: `Repo.derived`), in `shelltext.blocks` order."""
+    out: list[tuple[Block, Script]] = []
+    for entry in repo.files(FileKind.SHELL):
+        text = repo.text(entry.path)
+        if text is not None:
+            out.extend(repo.derived(entry.path, text, shell_file_scripts, list))
+    for entry in repo.files(FileKind.DOC):
+        text = repo.text(entry.path)
+        if text is not None:
+            out.extend(repo.derived(entry.path, text, doc_file_scripts, list))
+    out.extend((block, parse_lines(block.lines)) for block in notebook_blocks(repo))
+    return out
+
+
+def shell_file_scripts(path: str, text: str) -> list[tuple[Block, Script]]:
+    """One script, Makefile or Dockerfile: its blocks, parsed."""
+    return [(block, parse_lines(block.lines)) for block in shell_file_blocks(path, text)]
+
+
+def doc_file_scripts(path: str, text: str) -> list[tuple[Block, Script]]:
+    """One README or docs file: its shell blocks, parsed."""
+    return [(block, parse_lines(block.lines)) for block in doc_file_blocks(path, text)]
 
 
 def _seed_loops(script: Script) -> list[Loop]:

@@ -8,7 +8,6 @@ import json
 import re
 from dataclasses import dataclass
 
-from auditor.inventory import FileKind
 from auditor.pyast import PyModule
 from auditor.repo import Repo
 
@@ -53,18 +52,16 @@ class Block:
     doc: bool = False  # README/docs/notebooks: no script-relative `$0` semantics
 
 
-def blocks(repo: Repo) -> list[Block]:
-    """Every block of shell text in the repository."""
+def doc_file_blocks(path: str, text: str) -> list[Block]:
+    """The shell blocks of one README or docs file."""
+    if not ("`" in text or "$ " in text or ".. " in text or "~~~" in text):
+        return []
+    return [Block(path, b, _parent(path), doc=True) for b in doc_blocks(text)]
+
+
+def notebook_blocks(repo: Repo) -> list[Block]:
+    """Shell lines of the notebooks (`!cmd`, `%run`, `%%bash` cells)."""
     out: list[Block] = []
-    for entry in repo.files(FileKind.SHELL):
-        text = repo.text(entry.path)
-        if text is not None:
-            out.extend(_shell_file(entry.path, text))
-    for entry in repo.files(FileKind.DOC):
-        text = repo.text(entry.path)
-        if text is not None and ("`" in text or "$ " in text or ".. " in text or "~~~" in text):
-            base = _parent(entry.path)
-            out.extend(Block(entry.path, b, base, doc=True) for b in doc_blocks(text))
     for path, module in repo.modules.items():
         if path.endswith(".ipynb"):
             lines = notebook_lines(module)
@@ -77,7 +74,8 @@ def _parent(path: str) -> str:
     return path.rpartition("/")[0]
 
 
-def _shell_file(path: str, text: str) -> list[Block]:
+def shell_file_blocks(path: str, text: str) -> list[Block]:
+    """The shell blocks of one script, Makefile or Dockerfile."""
     name = path.rpartition("/")[2].lower()
     numbered = list(enumerate(text.splitlines(), start=1))
     if name == "makefile" or name.endswith(".mk") or name == "gnumakefile":
