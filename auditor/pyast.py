@@ -283,13 +283,16 @@ class PyModule:
         NOTE: a large repository's trees are most of an audit's memory; assigned values and
         the calls in `KEPT_CALLS` keep only their own small subtrees. What the seeds probe reads
         in every audit stays too, or it would re-parse each module that holds one: calls that
-        seed by keyword (`DataLoader(worker_init_fn=...)`, `NGBRegressor(random_state=...)`),
-        and the parameters of functions that seed or take a seed (`set_seed(seed)`).
+        seed by keyword (`DataLoader(worker_init_fn=...)`, `NGBRegressor(random_state=...)`)
+        or pass a seed on (`set_seed(config.seed)`), and the parameters of functions that seed
+        or take a seed (`set_seed(seed)`).
         """
         self.tree = None
         seeding: set[str | None] = set()
         for call in self.calls:
-            if keeps_node(call.name) or any(_SEED_PARAM_RE.search(k or "") for k in call.keywords):
+            if keeps_node(call.name) or any(
+                _SEED_PARAM_RE.search(name or "") for name in (*call.keywords, *call.refs)
+            ):
                 seeding.add(call.scope)
             elif call.kept is not None:
                 call.kept = None

@@ -178,6 +178,7 @@ def run(seed, fn):
     np.random.seed(seed)
     pool.map(worker, data, key=np.sum, **opts)
     loader = DataLoader(ds, worker_init_fn=init, generator=g)
+    set_seed(config.seed)
     f(x)(y)
 """
 
@@ -187,8 +188,8 @@ def test_dropped_call_nodes_are_found_again() -> None:
     before = [(c.name, c.span, c.refs, c.keywords, ast.dump(c.node)) for c in module.calls]
     module.release_tree()
     kept = {c.name for c in module.calls if c.kept is not None}
-    # calls that seed, by name or by keyword, keep theirs; the others are re-parsed
-    assert kept == {"numpy.random.seed", "DataLoader"}
+    # calls that seed (by name or keyword) or pass a seed on keep theirs; the others are re-parsed
+    assert kept == {"numpy.random.seed", "DataLoader", "set_seed"}
     after = [(c.name, c.span, c.refs, c.keywords, ast.dump(c.node)) for c in module.calls]
     assert after == before
     by_name = {c.name: c for c in module.calls}
