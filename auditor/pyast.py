@@ -302,7 +302,7 @@ class PyModule:
             if dotted not in seeding and not any(_SEED_PARAM_RE.search(p) for p in info.params):
                 object.__setattr__(info, "kept_args", None)
         for assign in self.assigns:
-            if assign.kept is not None and not _small(assign.kept):
+            if assign.kept is not None and not (_small(assign.kept) and _followed(assign)):
                 assign.kept = None
 
 
@@ -327,6 +327,22 @@ def _small(value: ast.expr) -> bool:
         return False
     args = [value.func, *value.args, *(k.value for k in value.keywords)]
     return all(a.__class__ in KEPT_VALUES for a in args)
+
+
+# Names a seed is read through (`args = parser.parse_args()`, `rng = default_rng(seed)`)
+_FOLLOWED_RE = re.compile(r"(?i)seed|rng|rand|arg|opt|conf|cfg|flag|param|pars|hp|setting|env")
+
+
+def _followed(assign: Assign) -> bool:
+    """Whether the seed probes may follow a name to this value: a leaf, anything at module
+    level, or a call inside a function that reads or makes a seed, settings or arguments.
+
+    NOTE: `out = self.op(x)` in a forward pass is most kept calls and never followed; a value
+    dropped here is found again by re-parsing, so this only decides what is fast.
+    """
+    if assign.scope is None or assign.kept.__class__ is not ast.Call:
+        return True
+    return bool(_FOLLOWED_RE.search(assign.target) or _FOLLOWED_RE.search(assign.made_by or ""))
 
 
 def keeps_node(name: str) -> bool:

@@ -227,3 +227,20 @@ def test_dropped_assigned_values_are_found_again() -> None:
     assert by_target["fn"].refs == ("helper", "other_helper")
     assert by_target["fn"].kind is ast.IfExp and by_target["seed"].kind is ast.BoolOp
     assert module.segment_at(by_target["seed"].span) == "args.seed or int(time.time())"
+
+
+FORWARD = """
+def forward(self, x):
+    out = self.op(x)
+    args = parser.parse_args()
+    rng = numpy.random.default_rng(args.seed)
+    return out
+"""
+
+
+def test_calls_in_functions_stay_held_only_where_a_seed_may_be_read_through_them() -> None:
+    module = parse_module("m.py", textwrap.dedent(FORWARD))
+    before = [(a.target, ast.dump(a.value)) for a in module.assigns]
+    module.release_tree()
+    assert {a.target for a in module.assigns if a.kept is not None} == {"args", "rng"}
+    assert [(a.target, ast.dump(a.value)) for a in module.assigns] == before
