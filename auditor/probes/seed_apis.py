@@ -192,6 +192,37 @@ def seed_argument(call: ast.Call, api: str, library: Library) -> ast.expr | None
     return next((keywords[k] for k in _SEED_KEYWORDS if k in keywords), None)
 
 
+def seed_api_sites(module: PyModule) -> list[tuple[str, int, str, str, None]]:
+    """The module's calls of seeding APIs, as recorded events (structure.py): ("seed", the
+    call's index in `module.calls`, the API's name, its library, None)."""
+    generators = set()
+    if "Generator" in module.source:  # `g = torch.Generator(); g.manual_seed(0)`
+        generators = {a.target for a in module.assigns if a.made_by == "torch.Generator"}
+    out: list[tuple[str, int, str, str, None]] = []
+    for index, call in enumerate(module.calls):
+        name = call.name
+        if name.endswith(".manual_seed") and name.rsplit(".", 1)[0] in generators:
+            name = "torch.Generator.manual_seed"
+        api = seed_api(name) or _sklearn(call)
+        # NOTE: the name test first: reading `call.node` re-parses the module
+        if api is None or (
+            api[0] == "numpy.random.Generator"
+            and call.node is not None
+            and wraps_bit_generator(module, call.node)
+        ):
+            continue
+        out.append(("seed", index, api[0], api[1], None))
+    return out
+
+
+def _sklearn(call: CallSite) -> tuple[str, Library] | None:
+    if not call.name.startswith("sklearn."):
+        return None
+    if call.span is not None:  # parsed: its keyword names are indexed
+        return (call.name, "sklearn") if "random_state" in call.keywords else None
+    return (call.name, "sklearn") if "random_state" in call.args_text else None
+
+
 def wraps_bit_generator(module: PyModule, call: ast.Call) -> bool:
     """`Generator(PCG64(seed))`: the bit generator call is the seeding call, not this one."""
     arg = call.args[0] if call.args else None

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from typing import cast
 
 from auditor.facts import (
     Facts,
@@ -28,9 +29,8 @@ from auditor.probes.seed_apis import (
     NONDETERMINISTIC,
     Library,
     first_argument_text,
-    seed_api,
+    seed_api_sites,
     seed_argument,
-    wraps_bit_generator,
 )
 from auditor.probes.seed_determinism import scan
 from auditor.probes.seed_flags import FlagIndex, unused_seed_flags
@@ -112,32 +112,14 @@ class _SeedProbe:
 
     # ------------------------------------------------------------------------------ finding
     def _api_sites(self, module: PyModule) -> list[_Site]:
-        generators = set()
-        if "Generator" in module.source:  # `g = torch.Generator(); g.manual_seed(0)`
-            generators = {a.target for a in module.assigns if a.made_by == "torch.Generator"}
-        out = []
-        for call in module.calls:
-            name = call.name
-            if name.endswith(".manual_seed") and name.rsplit(".", 1)[0] in generators:
-                name = "torch.Generator.manual_seed"
-            api = seed_api(name) or self._sklearn(call)
-            # NOTE: the name test first: reading `call.node` re-parses the module
-            if api is None or (
-                api[0] == "numpy.random.Generator"
-                and call.node is not None
-                and wraps_bit_generator(module, call.node)
-            ):
-                continue
-            out.append(_Site(module.path, call, api[0], api[1]))
-        return out
-
-    @staticmethod
-    def _sklearn(call: CallSite) -> tuple[str, Library] | None:
-        if not call.name.startswith("sklearn."):
-            return None
-        if call.span is not None:  # parsed: its keyword names are indexed
-            return (call.name, "sklearn") if "random_state" in call.keywords else None
-        return (call.name, "sklearn") if "random_state" in call.args_text else None
+        # NOTE: found when the module was indexed (structure.py), else now
+        signals = module.signals
+        found = signals["seeds"] if signals is not None else seed_api_sites(module)
+        calls = module.calls
+        return [
+            _Site(module.path, calls[index], name, cast(Library, library))
+            for _, index, name, library, _ in found
+        ]
 
     def _find_helpers(self) -> set[FuncKey]:
         """Repo functions whose job is seeding: named so, or mostly made of seeding calls."""

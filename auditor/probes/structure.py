@@ -1,8 +1,8 @@
-"""One module's structural signals (methods.py, protocol.py) and benchmark names, recorded
-once per file content.
+"""One module's structural signals (methods.py, protocol.py), benchmark names and seeding
+calls, recorded once per file content.
 
-What the method, protocol and benchmark scans find in a module depends on that module alone,
-so they run
+What the method, protocol, benchmark and seeding-call scans find in a module depends on that
+module alone, so they run
 right after the file is indexed (in the indexing workers on a first audit, spread over the
 cores), and their events are kept with the module in the index cache; an unchanged file is
 never scanned again. An audit replays each module's events, in path order, into its shared
@@ -19,6 +19,7 @@ from auditor.probes.benchmarks import benchmark_mentions
 from auditor.probes.methods import MethodScan
 from auditor.probes.protocol import DataHit, ProtocolScan
 from auditor.probes.pycode import Code, Event
+from auditor.probes.seed_apis import seed_api_sites
 from auditor.pyast import PyModule
 
 Replayer = Callable[[Code, int, str, str, str | None], object]
@@ -26,14 +27,19 @@ Replayer = Callable[[Code, int, str, str, str | None], object]
 
 def record(module: PyModule) -> None:
     """Scan one indexed module on its own and keep its events on it (`module.signals`): the
-    roles probe's (methods and protocol) and the benchmark names in its code."""
+    roles probe's (methods and protocol), the benchmark names in its code and its calls of
+    seeding APIs."""
     events: list[Event] = []
     code = Code(module)
     MethodScan.recording(events).scan(code)
     protocol = ProtocolScan.recording(events)
     protocol.scan(code)
     events.extend(("data", hit.line, hit.kind, hit.name, None) for hit in protocol.data)
-    module.signals = {"roles": events, "benchmarks": benchmark_mentions(code)}
+    module.signals = {
+        "roles": events,
+        "benchmarks": benchmark_mentions(code),
+        "seeds": list(seed_api_sites(module)),
+    }
 
 
 def recorded(code: Code, scan: str) -> list[Event]:

@@ -12,7 +12,7 @@ from test_roles import notebook
 
 from auditor.facts import Facts
 from auditor.inventory import build_inventory
-from auditor.probes import benchmarks, methods, pycode
+from auditor.probes import benchmarks, methods, pycode, run_probes
 from auditor.probes.methods import MethodScan
 from auditor.probes.protocol import ProtocolScan
 from auditor.probes.pycode import Traits
@@ -137,3 +137,15 @@ def test_recorded_benchmark_names_give_what_scanning_gives(tmp_path: Path, own: 
     assert uses() == recorded
     suite = [u for u in recorded if u[0] == "NAS-Bench-Suite/NASLib" and u[3] == "code"]
     assert bool(suite) is not own
+
+
+def test_recorded_seeding_calls_give_what_scanning_gives(nas_repo: Path) -> None:
+    repo = _repo(nas_repo)
+    recorded = run_probes(repo)
+    assert recorded.seed_calls
+    for module in repo.modules.values():
+        module.signals = None
+    scanned = run_probes(repo)
+    assert [c.model_dump() for c in scanned.seed_calls] == [
+        c.model_dump() for c in recorded.seed_calls
+    ]
