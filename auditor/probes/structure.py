@@ -4,9 +4,9 @@ calls, recorded once per file content.
 What the method, protocol, benchmark and seeding-call scans find in a module depends on that
 module alone, so they run right after the file is indexed (in the indexing workers on a first
 audit, spread over the cores), and their events are kept with the module in the index cache;
-an unchanged file is never scanned again. An audit replays each module's events, in path order, into its shared
-sinks, which decide caps, duplicates and evidence lines exactly as if the scans had run there
-(a notebook's .ipynb line numbers are only known then).
+an unchanged file is never scanned again. An audit replays each module's events, in path
+order, into its shared sinks, which decide caps, duplicates and evidence lines exactly as if
+the scans had run there (a notebook's .ipynb line numbers are only known then).
 """
 
 from __future__ import annotations
