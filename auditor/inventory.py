@@ -11,7 +11,7 @@ import stat
 import subprocess
 from dataclasses import dataclass, field
 from enum import StrEnum
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from auditor.models import SkippedFile
 from auditor.target import Snapshot
@@ -153,12 +153,22 @@ _READ_KINDS = frozenset(
 )
 
 
+def name_and_suffix(path: str) -> tuple[str, str]:
+    """A repo path's file name and suffix, as `PurePosixPath` gives them.
+
+    NOTE: string operations: repo paths are clean relative POSIX paths (from `git ls-files` or
+    a walk), and a path object per file per probe adds up on large repositories.
+    """
+    name = path.rpartition("/")[2]
+    dot = name.rfind(".")
+    return name, (name[dot:] if 0 < dot < len(name) - 1 else "")
+
+
 def classify(path: str) -> FileKind:
     """The kind of a file from its repo-relative path alone."""
-    p = PurePosixPath(path)
-    name = p.name.lower()
-    suffix = p.suffix.lower()
-    parents = {part.lower() for part in p.parts[:-1]}
+    name, suffix = name_and_suffix(path)
+    name, suffix = name.lower(), suffix.lower()
+    parents = {part.lower() for part in path.split("/")[:-1]}
     if name in _DEPENDENCY_NAMES or (name.startswith("requirements") and suffix in {".txt", ".in"}):
         return FileKind.DEPENDENCY
     if name.startswith("events.out.tfevents"):

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pytest
 from builders import make_repo
+from hypothesis import given
+from hypothesis import strategies as st
 
-from auditor.inventory import FileKind, build_inventory, classify
+from auditor.inventory import FileKind, build_inventory, classify, name_and_suffix
 from auditor.target import open_target
 
 
@@ -84,3 +86,16 @@ def test_empty_repository_has_no_files(tmp_path: Path) -> None:
     root = make_repo(tmp_path / "r", {})
     inv = build_inventory(open_target(str(root)))
     assert inv.files == [] and inv.skipped == []
+
+
+_PART = st.text(alphabet=st.sampled_from("ab.Z_-İ1 "), min_size=1, max_size=8).filter(
+    lambda part: part not in {".", ".."}
+)
+
+
+@given(st.lists(_PART, min_size=1, max_size=4))
+def test_name_and_suffix_are_what_a_path_object_gives(parts: list[str]) -> None:
+    path = "/".join(parts)
+    pure = PurePosixPath(path)
+    assert name_and_suffix(path) == (pure.name, pure.suffix)
+    assert path.split("/")[:-1] == list(pure.parts[:-1])

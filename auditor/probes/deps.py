@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import PurePosixPath
 
 from auditor.facts import Dependency, Facts
-from auditor.inventory import DEFAULT_MAX_FILE_BYTES, FileKind
+from auditor.inventory import DEFAULT_MAX_FILE_BYTES, FileKind, name_and_suffix
 from auditor.probes import deps_formats as formats
 from auditor.probes.deps_formats import FileDeps
 from auditor.probes.deps_setup import setup_cfg, setup_py
@@ -94,8 +94,8 @@ def _dependency_files(repo: Repo) -> list[tuple[str, Reader]]:
 
 def _reader_for(path: str, kind: FileKind, repo: Repo) -> Reader | None:
     """The reader for a file: by name, then by folder (requirements/) or content (conda env)."""
-    pure = PurePosixPath(path)
-    name, suffix = pure.name.lower(), pure.suffix.lower()
+    file_name, file_suffix = name_and_suffix(path)
+    name, suffix = file_name.lower(), file_suffix.lower()
     if name.startswith("dockerfile") or name.endswith(".dockerfile"):
         return _dockerfile
     if kind is FileKind.DEPENDENCY:
@@ -103,13 +103,13 @@ def _reader_for(path: str, kind: FileKind, repo: Repo) -> Reader | None:
     if (
         kind is FileKind.DOC
         and suffix in {".txt", ".in"}
-        and "requirements" in {part.lower() for part in pure.parts[:-1]}
+        and "requirements" in {part.lower() for part in path.split("/")[:-1]}
     ):
         return _requirements
     if (
         kind is FileKind.CONFIG
         and suffix in {".yml", ".yaml"}
-        and _ENV_NAME.search(pure.stem)
+        and _ENV_NAME.search(file_name.removesuffix(file_suffix))
         and _CONDA_DEPS.search(repo.text(path) or "")
     ):
         return _conda

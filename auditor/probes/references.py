@@ -29,7 +29,7 @@ def run(repo: Repo, facts: Facts) -> None:
     found = _Found(facts)
     by_name: dict[str, list[str]] = {}
     for entry in repo.inventory.files:
-        by_name.setdefault(PurePosixPath(entry.path).name, []).append(entry.path)
+        by_name.setdefault(entry.path.rpartition("/")[2], []).append(entry.path)
     for inv in facts.script_invocations:
         if inv.resolved is None:
             same = by_name.get(PurePosixPath(inv.script).name, [])
@@ -96,7 +96,7 @@ class LocalIndex:
         names: set[str] = set()
         dirs: set[str] = set()
         for path in repo.inventory.existing:
-            parts = PurePosixPath(path).parts
+            parts = path.split("/")  # NOTE: a clean repo path; no path object per file
             stem = [*parts[:-1], parts[-1].split(".", 1)[0]]
             names.update(".".join(stem[i:]) for i in range(len(stem)))
             if path.endswith((".py", ".pyi", ".ipynb")):
