@@ -279,7 +279,7 @@ def _may_array_seed(words: tuple[str, ...]) -> bool:
 
 def _scripts(repo: Repo) -> list[tuple[Block, Script]]:
     """Every block of shell text with what it says (scripts and docs parsed once per file
-    content: `Repo.derived`), in `shelltext.blocks` order."""
+    content: `Repo.derived`): scripts, then docs, then notebooks."""
     out: list[tuple[Block, Script]] = []
     for entry in repo.files(FileKind.SHELL):
         text = repo.text(entry.path)

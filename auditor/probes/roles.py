@@ -92,8 +92,7 @@ def run(repo: Repo, facts: Facts) -> None:
     traits = Traits()
     methods = MethodScan.into(facts, traits)
     protocol = ProtocolScan.into(facts, traits)
-    for code in codes:
-        replay(code, methods, protocol)
+    replay(codes, methods, protocol)
     BaselineScan(repo, facts, methods).run(codes)
     InvocationScan(repo, facts).run()
     facts.entry_points.extend(EntryPoints(repo, facts, codes, traits).build())

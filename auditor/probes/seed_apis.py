@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 
 from auditor.facts import SeedLibrary
+from auditor.probes.pycode import Event
 from auditor.pyast import CallSite, PyModule
 
 Library = SeedLibrary  # the fact contract (auditor/facts.py)
@@ -192,13 +193,13 @@ def seed_argument(call: ast.Call, api: str, library: Library) -> ast.expr | None
     return next((keywords[k] for k in _SEED_KEYWORDS if k in keywords), None)
 
 
-def seed_api_sites(module: PyModule) -> list[tuple[str, int, str, str, None]]:
+def seed_api_sites(module: PyModule) -> list[Event]:
     """The module's calls of seeding APIs, as recorded events (structure.py): ("seed", the
     call's index in `module.calls`, the API's name, its library, None)."""
     generators = set()
     if "Generator" in module.source:  # `g = torch.Generator(); g.manual_seed(0)`
         generators = {a.target for a in module.assigns if a.made_by == "torch.Generator"}
-    out: list[tuple[str, int, str, str, None]] = []
+    out: list[Event] = []
     for index, call in enumerate(module.calls):
         name = call.name
         if name.endswith(".manual_seed") and name.rsplit(".", 1)[0] in generators:

@@ -37,7 +37,7 @@ def record(module: PyModule) -> None:
     module.signals = {
         "roles": events,
         "benchmarks": benchmark_mentions(code),
-        "seeds": list(seed_api_sites(module)),
+        "seeds": seed_api_sites(module),
     }
 
 
@@ -49,11 +49,13 @@ def recorded(code: Code, scan: str) -> list[Event]:
     return code.module.signals[scan]
 
 
-def replay(code: Code, methods: MethodScan, protocol: ProtocolScan) -> None:
-    """Add what the scans found in this module to the audit's sinks, traits and data hits."""
+def replay(codes: list[Code], methods: MethodScan, protocol: ProtocolScan) -> None:
+    """Add what the scans found in these modules, in this order, to the audit's sinks, traits
+    and data hits."""
     channels = _channels(methods, protocol)
-    for channel, line, first, second, third in recorded(code, "roles"):
-        channels[channel](code, line, first, second, third)
+    for code in codes:
+        for channel, line, first, second, third in recorded(code, "roles"):
+            channels[channel](code, line, first, second, third)
 
 
 def _channels(methods: MethodScan, protocol: ProtocolScan) -> dict[str, Replayer]:
