@@ -134,6 +134,8 @@ class IndexCache:
             return None
         if not isinstance(module, PyModule) or module.path != path:
             return None
+        if not module.source:  # stored without the text it was read from (`store`)
+            module.share_text(text)
         return module
 
     def load_derived(self, root: str) -> dict[tuple[str, str], object]:
@@ -158,10 +160,15 @@ class IndexCache:
         """Keep a freshly indexed module (trees already freed); False when it could not be
         stored (a full disk or a read-only folder is not an error)."""
         lines, module._lines = module._lines, None  # NOTE: derived from the source; rebuilt
+        shared = module.source is text  # NOTE: the key's text, given back on load; a module
+        if shared:  # read after repairs keeps the text it parsed
+            module.share_text("")
         try:
             return self._write(f"{self.key(module.path, text)}.pickle", module)
         finally:
             module._lines = lines
+            if shared:
+                module.share_text(text)
 
     def _write(self, name: str, value: object) -> bool:
         """Write one entry whole or not at all; False when it could not be written (a full

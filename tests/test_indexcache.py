@@ -145,6 +145,31 @@ def test_the_same_text_under_another_path_is_not_shared(tmp_path: Path) -> None:
     assert repo.modules["b.py"].path == "b.py"
 
 
+def test_a_stored_module_holds_the_text_it_is_loaded_with_not_a_copy(tmp_path: Path) -> None:
+    """The entry leaves out the text its key is made from; a Python 2 file keeps the text it
+    parsed after repairs. Dropped call nodes are found again in the text given back."""
+    cache = IndexCache(tmp_path / "cache")
+    plain, old = "import os\nos.makedirs(3)\n", "print 'hi'\nos.makedirs(4)\n"
+    for path, text in (("a.py", plain), ("b.py", old)):
+        module = parse_module(path, text)
+        module.release_tree()
+        source = module.source
+        assert cache.store(module, text)
+        assert module.source is source  # storing leaves the module as it was
+    entries = {entry.read_bytes() for entry in _entries(tmp_path / "cache")}
+    assert not any(plain.encode() in entry for entry in entries)
+    assert any(b"print('hi')" in entry or b"print ('hi')" in entry for entry in entries)
+
+    text = "".join(plain)  # an equal text, another object: the one the audit read
+    loaded = cache.load("a.py", text)
+    assert loaded is not None and loaded.source is text
+    [call] = loaded.calls
+    assert call.kept is None and call.node is not None  # found again in the given text
+    assert loaded.segment(call.node) == "os.makedirs(3)"
+    repaired = cache.load("b.py", old)
+    assert repaired is not None and repaired.source != old and "'hi'" in repaired.source
+
+
 @pytest.mark.parametrize("damage", [b"", b"not a pickle", b"\x80\x05K\x01."])
 def test_a_damaged_or_foreign_entry_is_a_miss(tmp_path: Path, damage: bytes) -> None:
     """Truncated files, garbage, and a valid pickle of something else (the int 1)."""

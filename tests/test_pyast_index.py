@@ -73,8 +73,23 @@ def _walked(module: PyModule) -> tuple[set[int], set[int], set[int]]:
             for t in (n.targets if isinstance(n, ast.Assign) else [n.target])
         )
     }
-    defs = {id(n) for n in nodes if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
-    return calls, assigns, defs
+    return calls, assigns, _first_defs(module.tree, "", set())
+
+
+def _first_defs(node: ast.AST, prefix: str, seen: set[str]) -> set[int]:
+    """ids of the first definition of each dotted function name: the index keeps a name's
+    first `def` (`@overload` stubs come before their implementation)."""
+    found: set[int] = set()
+    for child in ast.iter_child_nodes(node):
+        if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            dotted = prefix + child.name
+            if not isinstance(child, ast.ClassDef) and dotted not in seen:
+                seen.add(dotted)
+                found.add(id(child))
+            found |= _first_defs(child, dotted + ".", seen)
+        else:
+            found |= _first_defs(child, prefix, seen)
+    return found
 
 
 def _indexed(module: PyModule) -> tuple[set[int], set[int], set[int]]:

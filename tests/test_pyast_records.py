@@ -4,12 +4,14 @@ says: the probes read them instead of the function and class nodes."""
 from __future__ import annotations
 
 import ast
+import dataclasses
+import pickle
 import textwrap
 from pathlib import Path
 
 import pytest
 
-from auditor.pyast import PyModule, parse_module
+from auditor.pyast import Assign, CallSite, PyModule, parse_module
 
 _LOOPS = (ast.For, ast.AsyncFor, ast.While)
 _COMPREHENSIONS = (ast.ListComp, ast.GeneratorExp, ast.SetComp, ast.DictComp)
@@ -244,3 +246,21 @@ def test_calls_in_functions_stay_held_only_where_a_seed_may_be_read_through_them
     module.release_tree()
     assert {a.target for a in module.assigns if a.kept is not None} == {"args", "rng"}
     assert [(a.target, ast.dump(a.value)) for a in module.assigns] == before
+
+
+@pytest.mark.parametrize("kind", [CallSite, Assign])
+def test_records_keep_every_field_through_pickling(kind: type) -> None:
+    """Records pickle as plain tuples of their fields (`__getstate__`): a field left out of
+    them would come back missing."""
+    module = parse_module("m.py", "import torch\nrng = torch.Generator(seed=3)\n")
+    [record] = module.calls if kind is CallSite else module.assigns
+    again = pickle.loads(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
+    for name in (f.name for f in dataclasses.fields(record)):
+        value, restored = getattr(record, name), getattr(again, name)
+        if name == "kept":
+            assert ast.dump(value) == ast.dump(restored)
+        elif name == "source":
+            assert (value.path, value.text) == (restored.path, restored.text)
+        else:
+            assert value == restored, name
+    assert len(record.__getstate__()) == len(dataclasses.fields(record))
