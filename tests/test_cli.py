@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from builders import make_repo
+from builders import git, make_repo, write_files
 
 from auditor.cli import main
 from auditor.models import AuditReport
@@ -157,6 +157,49 @@ def test_static_audit_never_imports_torch(tmp_path: Path) -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path
     )
     assert result.stdout.strip() == ""
+
+
+# parsers a second audit of an unchanged repository never runs (results kept with the index)
+_PARSER_MODULES = (
+    "auditor.probes.docs_topics",  # README topics
+    "auditor.probes.configparse",  # config files
+    "auditor.probes.search_space",  # per-module scans
+    "auditor.probes.retrain",
+    "auditor.probes.logdata",  # committed logs (there are none here)
+    "auditor.probes.logtext",
+    "tomllib",  # pyproject.toml (there is none here)
+    "configparser",
+)
+
+
+def test_a_second_audit_of_an_unchanged_repository_loads_no_parser(tmp_path: Path) -> None:
+    """What the first audit found in single files comes from the cache in the second, so its
+    process does not import the modules that find it (their start-up is most of a second
+    audit's fixed cost); the first audit's process does."""
+    root = small_repo(tmp_path)
+    write_files(root, {"configs/search.yaml": "seed: 3\nlr: 0.1\n"})
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "config")
+    argv = ["audit", str(root), "--format", "json", "-q", "--cache-dir", str(tmp_path / "cache")]
+    code = (
+        "import sys\nfrom auditor.cli import main\n"
+        f"assert main({argv!r} + ['-o', sys.argv[1]]) == 0\n"
+        f"print(','.join(m for m in {_PARSER_MODULES!r} if m in sys.modules))\n"
+    )
+    loaded = [
+        subprocess.run(
+            [sys.executable, "-c", code, str(tmp_path / f"{n}.json")],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=tmp_path,
+        ).stdout.strip()
+        for n in (1, 2)
+    ]
+    assert set(loaded[0].split(",")) >= set(_PARSER_MODULES[:4])
+    assert loaded[1] == ""
+    first, second = (json.loads((tmp_path / f"{n}.json").read_text()) for n in (1, 2))
+    assert first["items"] == second["items"] and first["facts"] == second["facts"]
 
 
 def test_the_process_exits_quickly_with_all_its_output_and_exit_code(tmp_path: Path) -> None:

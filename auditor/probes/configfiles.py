@@ -11,11 +11,14 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
 
 from auditor.facts import ConfigFile, Hyperparameter, clip_around, clip_snippet
 from auditor.inventory import FileKind
-from auditor.probes.configparse import MAX_SEEDS, Format, Parsed, parse_config
 from auditor.repo import Repo
+
+if TYPE_CHECKING:
+    from auditor.probes.configparse import Format, Parsed
 
 FORMATS: dict[str, Format] = {
     ".yaml": "yaml",
@@ -188,6 +191,10 @@ class ConfigFacts:
 
 def config_facts(path: str, text: str) -> ConfigFacts:
     """Parse one config file into its facts."""
+    # NOTE: imported here: an unchanged file's facts come from the cache (`Repo.derived`), so a
+    # second audit never loads the parsers (configparser, tomllib)
+    from auditor.probes.configparse import parse_config
+
     fmt = FORMATS[PurePosixPath(path).suffix.lower()]
     parsed = parse_config(text, fmt)
     return ConfigFacts(
@@ -201,6 +208,8 @@ def config_facts(path: str, text: str) -> ConfigFacts:
 
 
 def _config_file(path: str, text: str, fmt: Format, parsed: Parsed) -> ConfigFile:
+    from auditor.probes.configparse import MAX_SEEDS  # NOTE: lazy, see `config_facts`
+
     keys: list[str] = []
     seen: set[str] = set()
     seeds: list[str] = []

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import posixpath
 import re
-import tomllib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -182,6 +181,8 @@ class _LineFinder:
 
 def _load_toml(text: str) -> dict[str, Any] | None:
     """Parsed TOML, or None when the file is not valid TOML."""
+    import tomllib  # NOTE: lazy: most repositories have no pyproject.toml
+
     try:
         return tomllib.loads(text)
     except (tomllib.TOMLDecodeError, ValueError, RecursionError):

@@ -13,6 +13,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
 
 from auditor.facts import DocMention, DocTopic, Facts, clip_snippet
 from auditor.inventory import FileKind
@@ -24,8 +25,10 @@ from auditor.probes.docs_text import (
     split_sections,
     version_mentions,
 )
-from auditor.probes.docs_topics import RULES, TopicRule
 from auditor.repo import Repo
+
+if TYPE_CHECKING:
+    from auditor.probes.docs_topics import TopicRule
 
 MAX_DOC_FILES = 200
 MAX_MENTIONS_PER_FILE = 50
@@ -86,6 +89,10 @@ def _is_doc(path: str) -> bool:
 def mentions_in(path: str, text: str) -> list[DocMention]:
     """Topic mentions of one document, at most one per (section, topic), bounded per file;
     in line order (topics in rule order on the same line)."""
+    # NOTE: imported here: an unchanged document's mentions come from the cache
+    # (`Repo.derived`), so a second audit never compiles the topic rules' ~60 patterns
+    from auditor.probes.docs_topics import RULES
+
     raw = text.splitlines()
     out: list[DocMention] = []
     for section in split_sections(text, rst=is_rst(path)):

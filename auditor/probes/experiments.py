@@ -11,14 +11,17 @@ import ast
 import re
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
 
 from auditor.facts import CodeSignal, Facts, clip_snippet
 from auditor.inventory import FileKind
-from auditor.probes.configparse import Format, parse_config
 from auditor.probes.methods import MethodScan
 from auditor.probes.pycode import Code, Sink, keyword, last, str_args
 from auditor.pyast import CallSite
 from auditor.repo import Repo
+
+if TYPE_CHECKING:
+    from auditor.probes.configparse import Format
 
 MAX_CONFIG_BYTES = 256 * 1024
 MAX_TABLE_BYTES = 2 * 1024 * 1024
@@ -205,6 +208,8 @@ def _is_switch(call: CallSite) -> bool:
 def config_signals(path: str, text: str) -> list[CodeSignal]:
     """Seed lists, ablation switches and lower-fidelity settings of one config file (kept
     between audits: `Repo.derived`)."""
+    from auditor.probes.configparse import parse_config  # NOTE: lazy, as in `config_facts`
+
     lines = text.splitlines()
     out: list[CodeSignal] = []
     for item in parse_config(text, _FORMATS[PurePosixPath(path).suffix.lower()]).entries:

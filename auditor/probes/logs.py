@@ -18,7 +18,6 @@ from typing import Literal
 
 from auditor.facts import Facts, Hyperparameter, LogMismatch, LogRun, clip_snippet
 from auditor.inventory import FileEntry, FileKind
-from auditor.probes import logdata, logtext
 from auditor.repo import Repo
 
 MAX_RUNS = 500
@@ -84,11 +83,6 @@ BOOKKEEPING = frozenset(
     }
 )
 Scalar = str | int | float | bool | None
-_PARSERS: dict[str, Callable[[str, str], list[LogRun]]] = {
-    ".jsonl": logdata.jsonl_runs,
-    ".json": logdata.json_runs,
-    ".csv": logdata.csv_runs,
-}
 _FORMAT_BY_SUFFIX: dict[str, Literal["jsonl", "json", "csv"]] = {
     ".jsonl": "jsonl",
     ".json": "json",
@@ -137,6 +131,10 @@ def _log_files(repo: Repo) -> Iterator[tuple[FileEntry, bool]]:
 
 
 def _runs_of(repo: Repo, entry: FileEntry, always: bool) -> list[LogRun]:
+    # NOTE: imported here: most repositories commit no logs, and the parsers' modules (with
+    # their patterns and csv) are a good part of the start-up of an audit that needs none
+    from auditor.probes import logdata
+
     name = PurePosixPath(entry.path).name.lower()
     if name.startswith("events.out.tfevents"):
         return logdata.tensorboard_runs(repo.inventory.root, entry.path)
@@ -145,12 +143,20 @@ def _runs_of(repo: Repo, entry: FileEntry, always: bool) -> list[LogRun]:
         return []
     text = text[:MAX_LOG_CHARS]
     suffix = PurePosixPath(name).suffix
-    runs = _PARSERS.get(suffix, logtext.parse_text_log)(entry.path, text)
+    runs = _parser(suffix)(entry.path, text)
     if runs or not always:
         return runs
     fmt = _FORMAT_BY_SUFFIX.get(suffix, "text")
     first = text.lstrip("\n").split("\n", 1)[0]
     return [LogRun(path=entry.path, line=1, snippet=clip_snippet(first) or None, format=fmt)]
+
+
+def _parser(suffix: str) -> Callable[[str, str], list[LogRun]]:
+    """The parser for a log file's suffix (lazy, see `_runs_of`)."""
+    from auditor.probes import logdata, logtext
+
+    parsers = {".jsonl": logdata.jsonl_runs, ".json": logdata.json_runs, ".csv": logdata.csv_runs}
+    return parsers.get(suffix, logtext.parse_text_log)
 
 
 # ------------------------------------------------------------------------------ mismatches

@@ -25,7 +25,6 @@ from auditor.probes.pycode import (
     call_text,
     last,
 )
-from auditor.probes.search_space import search_space_signals
 from auditor.pyast import Assign, CallSite
 
 F = MethodFamily
@@ -267,6 +266,10 @@ class MethodScan:
         self._functions(code)
         self._calls(code)
         self._imports(code)
+        # NOTE: imported here: scans run once per file content (probes/structure.py), so a
+        # second audit of an unchanged repository never loads them
+        from auditor.probes.search_space import search_space_signals
+
         for line, kind, detail in search_space_signals(code):
             self.space.add(code, line, kind, detail)
             if kind == "choice_op":  # a network that runs the sampled path: a supernet

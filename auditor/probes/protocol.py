@@ -22,7 +22,6 @@ from auditor.probes.pycode import (
     last,
     str_args,
 )
-from auditor.probes.retrain import note_retraining
 from auditor.pyast import CallSite
 
 _OPTIMIZER_RE = re.compile(r"(?i)optim|^opt$|^opt_|_opt$|^scaler$")
@@ -259,6 +258,8 @@ class ProtocolScan:
                 self.traits.note(
                     code, call.line, "bench_query", f"queries a benchmark: {call.name}"
                 )
+        from auditor.probes.retrain import note_retraining  # NOTE: lazy, as in MethodScan.scan
+
         note_retraining(code, self.traits, stepping)
         for line, _ in code.matches(_EPOCH_RE, ("epoch", "for ep", "(ep ")):
             self.training.add(code, line, "epoch_loop", code.scope_at(line) or "", key=f"e{line}")

@@ -17,7 +17,6 @@ other run may search.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -373,6 +372,8 @@ def _console_scripts(repo: Repo) -> set[str]:
     targets: list[str] = []
     text = repo.text("pyproject.toml") if repo.exists("pyproject.toml") else None
     if text:
+        import tomllib  # NOTE: lazy: most repositories have no pyproject.toml
+
         try:
             data = tomllib.loads(text)
         except (tomllib.TOMLDecodeError, ValueError):

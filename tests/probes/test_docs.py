@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from auditor.facts import DocTopic, Facts
 from auditor.inventory import build_inventory
-from auditor.probes import docs
+from auditor.probes import docs, docs_topics
 from auditor.probes.docs_text import split_sections
 from auditor.repo import Repo
 from auditor.target import open_target
@@ -411,7 +411,7 @@ def test_prefilter_triggers_cover_every_match() -> None:
         "./run.sh",
         "held-out data",
     ]
-    for rule in docs.RULES:
+    for rule in docs_topics.RULES:
         for sample in samples:
             for pattern in (rule.prose, rule.weak, rule.code):
                 if pattern is not None and pattern.search(sample):
