@@ -350,10 +350,17 @@ KEPT_VALUES: frozenset[type] = frozenset((ast.Constant, ast.Name, ast.Attribute,
 
 
 def _small(value: ast.expr) -> bool:
-    """A value kept once the tree is freed: a leaf, or a call of leaves (`parser.parse_args()`,
-    `int(args.seed)`), which the seed probes follow from name to name."""
+    """A value kept once the tree is freed: a leaf, a call of leaves (`parser.parse_args()`,
+    `int(args.seed)`) or a choice between leaves (`cfg = config.search if train else
+    config.evaluation`), which the seed probes follow from name to name."""
     if value.__class__ in KEPT_VALUES:
         return True
+    if isinstance(value, ast.IfExp):
+        test = value.test
+        parts = [value.body, value.orelse, test]
+        if isinstance(test, ast.Compare):
+            parts[2:] = [test.left, *test.comparators]
+        return all(p.__class__ in KEPT_VALUES for p in parts)
     if not isinstance(value, ast.Call):
         return False
     args = [value.func, *value.args, *(k.value for k in value.keywords)]

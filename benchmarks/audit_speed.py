@@ -47,7 +47,9 @@ for rel in filter(None, out.decode().split("\0")):
 """
 
 
-IMPORTS = (
+IMPORTS = (  # as `python -m auditor` does: without pydantic's plugin look-up (auditor/__main__.py)
+    "import auditor.__main__\n"
+    "auditor.__main__.skip_pydantic_plugins()\n"
     "import auditor.cli, auditor.engine, auditor.report.json\n"
     "from auditor.probes import _probes\n"
     "_probes()"

@@ -211,6 +211,8 @@ args = parser.parse_args()
 model = build(arch, cells, n=layers, depth=size(3))
 fn = helper if flag else other_helper
 seed = args.seed or int(time.time())
+cfg = config.search if mode == "train" else config.evaluation
+opt = make(lr=0.1) if flag else None
 """
 
 
@@ -219,7 +221,8 @@ def test_dropped_assigned_values_are_found_again() -> None:
     before = [(a.target, a.span, a.kind, ast.dump(a.value)) for a in module.assigns]
     module.release_tree()
     kept = {a.target for a in module.assigns if a.kept is not None}
-    assert kept == {"g", "args"}  # calls of leaves stay held; larger values are re-parsed
+    # calls of leaves and choices between leaves stay held; larger values are re-parsed
+    assert kept == {"g", "args", "fn", "cfg"}
     assert [(a.target, a.span, a.kind, ast.dump(a.value)) for a in module.assigns] == before
     by_target = {a.target: a for a in module.assigns}
     assert by_target["OPS"].strings == 2 and by_target["PRIMITIVES"].strings == 2

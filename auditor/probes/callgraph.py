@@ -166,20 +166,24 @@ class CallGraph:
         for target in self.symbols.imported_modules(path, module):
             self._callers[(target, None)].append((here, None))
             self._method_callers[(target, None)].append((here, None))
-        dead = module.dead_lines
+        dead, may_be_repo = module.dead_lines, self.symbols.may_be_repo
         for call in module.calls:
             if call.line in dead:
                 continue
             caller: FuncKey = (path, call.scope)
-            # `MODELS[name](...)` and `MODELS.get(name)` use the registry MODELS (`_held`)
-            symbol = self._registry(module, _held(call.name), call.scope) or self._resolve(
-                module, call.name, call.scope
-            )
-            if symbol:
-                self._link(symbol, (caller, call))
-            elif _runs_own_main(call) and (main := self._resolve(module, "main", call.scope)):
-                self._link(main, (caller, call))
-            if call.name in _TYPE_TESTS:
+            name = call.name
+            # NOTE: most calls name nothing of the repo (`torch.cat(...)`, `len(...)`): one test
+            # says so before the lookups, each of which needs one of these three to find anything
+            if name.endswith(_READS) or name.endswith(_APP_RUN) or may_be_repo(module, name):
+                # `MODELS[name](...)` and `MODELS.get(name)` use the registry MODELS (`_held`)
+                symbol = self._registry(module, _held(name), call.scope) or self._resolve(
+                    module, name, call.scope
+                )
+                if symbol:
+                    self._link(symbol, (caller, call))
+                elif _runs_own_main(call) and (main := self._resolve(module, "main", call.scope)):
+                    self._link(main, (caller, call))
+            if not call.refs or name in _TYPE_TESTS:
                 continue  # `isinstance(op, MixedEdge)` neither creates nor calls MixedEdge
             for ref in call.refs:  # functions passed as arguments: `pool.map(worker, ...)`
                 self._link_name(module, caller, ref, call.scope)
@@ -248,10 +252,13 @@ class CallGraph:
 _TYPE_TESTS = frozenset({"isinstance", "issubclass"})
 
 
+_APP_RUN = "app.run"
+
+
 def _runs_own_main(call: CallSite) -> bool:
     """`tf.app.run()` (or `tf.compat.v1.app.run()`) without a `main` argument runs the
     `__main__` module's `main()`; `absl.app.run(main)` passes it, an edge of its own."""
-    if not call.name.endswith("app.run") or "main" in call.keywords:
+    if not call.name.endswith(_APP_RUN) or "main" in call.keywords:
         return False
     node = call.node
     return not node.args if node is not None else not call.args_text.strip()

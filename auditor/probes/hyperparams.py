@@ -270,6 +270,8 @@ def _constants(module: PyModule) -> Iterator[Hyperparameter]:
             continue
         if scope is not None and scope.rsplit(".", 1)[-1] not in CONSTANT_SCOPES:
             continue
+        if assign.kind is not ast.Constant and assign.kind is not ast.UnaryOp:
+            continue  # NOTE: no number; the kind says so without finding a dropped value again
         value = assign.value
         number = (
             value.operand

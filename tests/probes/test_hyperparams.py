@@ -6,8 +6,10 @@ import json
 import time
 from pathlib import Path
 
+import pytest
 from builders import lines_of, make_repo
 
+from auditor import pyast
 from auditor.facts import Facts, Hyperparameter
 from auditor.inventory import build_inventory
 from auditor.probes import hyperparams
@@ -244,6 +246,27 @@ def test_constants_in_main_of_entry_scripts_only(tmp_path: Path) -> None:
         ("train.py", 7, "weight_decay", "-1e-4", "float"),
         ("train.py", 14, "seed", "2", "int"),
     ]
+
+
+def test_constant_names_bound_to_no_number_are_not_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`epochs = len(data) * 2` names no number: the index says so (the value's kind)
+    without re-parsing the file for the value it dropped."""
+    root = make_repo(
+        tmp_path,
+        {
+            "train.py": "def main():\n    epochs = len(data) * 2 + extra\n    lr = 0.1\n\n"
+            'if __name__ == "__main__":\n    main()\n'
+        },
+    )
+
+    def no_reparse(path: str, text: str) -> object:
+        raise AssertionError(f"{path} parsed again")
+
+    monkeypatch.setattr(pyast, "_reparsed", no_reparse)
+    found = by_source(probe(root), "constant")
+    assert [(h.name, h.default) for h in found] == [("lr", "0.1")]
 
 
 YAML_CONFIG = """
