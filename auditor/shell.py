@@ -11,21 +11,24 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from auditor.lazyre import lazy_compile
 from auditor.shelllex import logical_lines, tokenize
 
 SCRIPT_DIR = "@scriptdir@"  # stands for $(dirname "$0"): the script's own directory
 
-_DIRECTIVE_RE = re.compile(r"^\s*#\s*(SBATCH|PBS|BSUB|\$)\s+(.*)$")
-_FUNCTION_RE = re.compile(r"^\s*(?:function\s+)?([A-Za-z_][\w-]*)\s*\(\s*\)\s*\{?")
-_CSTYLE_FOR_RE = re.compile(r"^\s*for\s*\(\((.*?)\)\)\s*;?\s*")
-_ASSIGN_RE = re.compile(r"^([A-Za-z_]\w*)(?:\[[^\]]*\])?\+?=(.*)$", re.S)
-_VAR_RE = re.compile(r"\$(?:\{([A-Za-z_]\w*)(?::?[-=]([^}]*))?\}|([A-Za-z_]\w*))")
-_BARE_VAR_RE = re.compile(r"^\$(?:\{[A-Za-z_]\w*(?::?[-=][^}]*)?\}|[A-Za-z_]\w*)$")
-_DIRNAME_RE = re.compile(
+# NOTE: the patterns are compiled on first use (auditor.lazyre): a second audit of an unchanged
+# repository replays the commands found in its scripts and docs from the index cache
+_DIRECTIVE_RE = lazy_compile(r"^\s*#\s*(SBATCH|PBS|BSUB|\$)\s+(.*)$")
+_FUNCTION_RE = lazy_compile(r"^\s*(?:function\s+)?([A-Za-z_][\w-]*)\s*\(\s*\)\s*\{?")
+_CSTYLE_FOR_RE = lazy_compile(r"^\s*for\s*\(\((.*?)\)\)\s*;?\s*")
+_ASSIGN_RE = lazy_compile(r"^([A-Za-z_]\w*)(?:\[[^\]]*\])?\+?=(.*)$", re.S)
+_VAR_RE = lazy_compile(r"\$(?:\{([A-Za-z_]\w*)(?::?[-=]([^}]*))?\}|([A-Za-z_]\w*))")
+_BARE_VAR_RE = lazy_compile(r"^\$(?:\{[A-Za-z_]\w*(?::?[-=][^}]*)?\}|[A-Za-z_]\w*)$")
+_DIRNAME_RE = lazy_compile(
     r"\$\(\s*dirname\s+[\"']?\$(?:0|\{?BASH_SOURCE(?:\[0\])?\}?)[\"']?\s*\)"
     r"|`\s*dirname\s+[\"']?\$(?:0|\{?BASH_SOURCE(?:\[0\])?\}?)[\"']?\s*`"
 )
-_CD_PWD_RE = re.compile(
+_CD_PWD_RE = lazy_compile(
     r"\$\(\s*cd\s+[\"']?" + re.escape(SCRIPT_DIR) + r"([^\"')]*)[\"']?"
     r"\s*(?:&&|;)\s*pwd(?:\s+-P)?\s*\)"
 )

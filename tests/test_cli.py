@@ -175,29 +175,44 @@ _PARSER_MODULES = (
 def test_a_second_audit_of_an_unchanged_repository_loads_no_parser(tmp_path: Path) -> None:
     """What the first audit found in single files comes from the cache in the second, so its
     process does not import the modules that find it (their start-up is most of a second
-    audit's fixed cost); the first audit's process does."""
+    audit's fixed cost), nor compile the per-module scans' patterns; the first audit's
+    process does."""
     root = small_repo(tmp_path)
     write_files(root, {"configs/search.yaml": "seed: 3\nlr: 0.1\n"})
     git(root, "add", "-A")
     git(root, "commit", "-qm", "config")
     argv = ["audit", str(root), "--format", "json", "-q", "--cache-dir", str(tmp_path / "cache")]
     code = (
-        "import sys\nfrom auditor.cli import main\n"
+        "import re, sys\nfrom auditor.cli import main\n"
+        # which modules' lazily compiled patterns (auditor.lazyre) the audit compiles
+        "lazy, compile = set(), re.compile\n"
+        "def spy(*args, **kwargs):\n"
+        "    if sys._getframe(1).f_code.co_filename.endswith('lazyre.py'):\n"
+        "        lazy.add(sys._getframe(2).f_globals['__name__'])\n"
+        "    return compile(*args, **kwargs)\n"
+        "re.compile = spy\n"
         f"assert main({argv!r} + ['-o', sys.argv[1]]) == 0\n"
         f"print(','.join(m for m in {_PARSER_MODULES!r} if m in sys.modules))\n"
+        "print(','.join(sorted(lazy)))\n"
     )
-    loaded = [
-        subprocess.run(
-            [sys.executable, "-c", code, str(tmp_path / f"{n}.json")],
-            capture_output=True,
-            text=True,
-            check=True,
-            cwd=tmp_path,
-        ).stdout.strip()
-        for n in (1, 2)
-    ]
+    loaded, lazy = zip(
+        *(
+            subprocess.run(
+                [sys.executable, "-c", code, str(tmp_path / f"{n}.json")],
+                capture_output=True,
+                text=True,
+                check=True,
+                cwd=tmp_path,
+            ).stdout.split("\n")[:2]
+            for n in (1, 2)
+        ),
+        strict=True,
+    )
     assert set(loaded[0].split(",")) >= set(_PARSER_MODULES[:4])
     assert loaded[1] == ""
+    per_module = {"auditor.probes.protocol", "auditor.probes.methods"}
+    assert set(lazy[0].split(",")) >= per_module
+    assert not set(lazy[1].split(",")) & per_module
     first, second = (json.loads((tmp_path / f"{n}.json").read_text()) for n in (1, 2))
     assert first["items"] == second["items"] and first["facts"] == second["facts"]
 

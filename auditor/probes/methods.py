@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from auditor.facts import Facts, MethodFamily, MethodSignal
+from auditor.lazyre import lazy_compile
 from auditor.probes.pycode import (
     MAX_PER_KIND,
     Code,
@@ -29,12 +30,15 @@ from auditor.pyast import Assign, CallSite
 
 F = MethodFamily
 
+# NOTE: the patterns are compiled on first use (auditor.lazyre): a second audit of an unchanged
+# repository replays this probe's findings from the index cache and matches none of them
+
 # Names shared with the baselines probe: a random-search routine (`run_random_search`), and
 # `random_sample` alone or for an architecture (`random_sample_valid_set` draws a data split).
-RANDOM_SEARCH_NAME_RE = re.compile(r"(?i)^(?:run_|do_)?random_?search\w*$")
+RANDOM_SEARCH_NAME_RE = lazy_compile(r"(?i)^(?:run_|do_)?random_?search\w*$")
 ARCH_RANDOM_SAMPLE = r"random_sample(?:_(?:arch|genotype|cell|subnet|net|model|cand)\w*)?"
 
-_OPS_NAME_RE = re.compile(
+_OPS_NAME_RE = lazy_compile(
     r"^(?:[A-Z_]*PRIMITIVES[A-Z_0-9]*|OPS|[A-Z_]+_OPS|OPS_[A-Z_0-9]+|"
     r"CANDIDATES?|CANDIDATE_OPS|OP_NAMES|OPERATIONS|[A-Z_]*OP_LIST|[A-Z_]*OPS?_MAP)$"
 )
@@ -51,24 +55,24 @@ _SPACE_CALLS = frozenset(
         "ModelSpace",
     }
 )
-_ENCODING_CLASS_RE = re.compile(
+_ENCODING_CLASS_RE = lazy_compile(
     r"(?i)^(?:\w*cell\w*|mixed_?op\w*|\w*super_?net\w*|\w*arch\w*encoder)$"
 )
-_ENCODING_FUNC_RE = re.compile(
+_ENCODING_FUNC_RE = lazy_compile(
     r"(?i)^(?:\w*adjacency\w*|\w*adj_matrix\w*|encode_\w*arch\w*|"
     r"arch_to_\w+|\w+_to_adjacency)$"
 )
-_WEIGHT_SHARING_RE = re.compile(
+_WEIGHT_SHARING_RE = lazy_compile(
     r"(?i)^(?:\w*mixed_?op\w*|\w*super_?net\w*|\w*one_?shot\w*|"
     r"\w*supernetwork\w*)$"
 )
-_ARCH_PARAM_RE = re.compile(
+_ARCH_PARAM_RE = lazy_compile(
     r"(?i)^_?(?:alphas?|betas?|gammas?)(?:_\w+)?$|^arch_?(?:params?|"
     r"parameters|weights?|alphas?)\w*$|^log_?alphas?\w*$|"
     r"^architecture_?(?:params?|parameters|weights)\w*$"
 )
-_GRAD_OFF_RE = re.compile(r"\b(?:requires_grad|trainable)\s*=\s*False\b")
-_LOWER_FIDELITY_RE = re.compile(
+_GRAD_OFF_RE = lazy_compile(r"\b(?:requires_grad|trainable)\s*=\s*False\b")
+_LOWER_FIDELITY_RE = lazy_compile(
     r"(?i)^(?:train_portion|data_portion|portion|subset_?\w*|"
     r"data_fraction|train_fraction|\w*fidelity\w*|min_budget|"
     r"max_budget|proxy_\w+|reduced_\w+|search_(?:epochs?|layers|"
@@ -78,7 +82,7 @@ _LOWER_FIDELITY_RE = re.compile(
 # (pattern over class and function names, family, kind)
 _NAMED: tuple[tuple[re.Pattern[str], MethodFamily, str], ...] = (
     (
-        re.compile(
+        lazy_compile(
             r"(?i)^(?:pc_?|p_?|fair_?|s_?|milenas_?|gumbel_?)?(?:darts|gdas|snas|drnas|"
             r"proxyless_?nas)(?:_?v\d)?(?:_?(?:optimizer|search\w*|trainer|strategy|"
             r"architect|mutator))?$"
@@ -86,28 +90,28 @@ _NAMED: tuple[tuple[re.Pattern[str], MethodFamily, str], ...] = (
         F.GRADIENT_BASED,
         "named_method",
     ),
-    (re.compile(r"^\w*Architect$|^architect$"), F.GRADIENT_BASED, "architect"),
-    (re.compile(r"^arch_parameters$"), F.GRADIENT_BASED, "arch_parameters"),
+    (lazy_compile(r"^\w*Architect$|^architect$"), F.GRADIENT_BASED, "architect"),
+    (lazy_compile(r"^arch_parameters$"), F.GRADIENT_BASED, "arch_parameters"),
     (
-        re.compile(
+        lazy_compile(
             r"(?i)^(?:enas\w*|reinforce\w*|policy_?gradient\w*|policy_?based_?rl|"
             r"ppo_?\w*)$"
         ),
         F.REINFORCEMENT_LEARNING,
         "named_method",
     ),
-    (re.compile(r"(?i)^_?(?:mutate\w*|mutation\w*)$"), F.EVOLUTION, "mutation"),
-    (re.compile(r"(?i)^_?crossover\w*$"), F.EVOLUTION, "crossover"),
-    (re.compile(r"(?i)^_?\w*tournament\w*$"), F.EVOLUTION, "tournament"),
+    (lazy_compile(r"(?i)^_?(?:mutate\w*|mutation\w*)$"), F.EVOLUTION, "mutation"),
+    (lazy_compile(r"(?i)^_?crossover\w*$"), F.EVOLUTION, "crossover"),
+    (lazy_compile(r"(?i)^_?\w*tournament\w*$"), F.EVOLUTION, "tournament"),
     (
-        re.compile(r"(?i)^\w*(?:evolution|evolutionary|genetic)\w*$|^evolve\w*$"),
+        lazy_compile(r"(?i)^\w*(?:evolution|evolutionary|genetic)\w*$|^evolve\w*$"),
         F.EVOLUTION,
         "evolution",
     ),
     (RANDOM_SEARCH_NAME_RE, F.RANDOM_SEARCH, "random_search"),
-    (re.compile(r"(?i)^sample_random_arch\w*$"), F.RANDOM_SEARCH, "sample_random_architecture"),
+    (lazy_compile(r"(?i)^sample_random_arch\w*$"), F.RANDOM_SEARCH, "sample_random_architecture"),
     (
-        re.compile(
+        lazy_compile(
             r"(?i)^(?:bohb|bananas|smac)\w*$|^\w*bayes(?:ian)?_?opt\w*$|"
             r"^\w*acquisition\w*$|^acq_?fn\w*$|^expected_improvement$|^(?:ei|ucb)$|"
             r"^upper_confidence_bound$|^probability_of_improvement$|^thompson\w*$"
@@ -116,7 +120,7 @@ _NAMED: tuple[tuple[re.Pattern[str], MethodFamily, str], ...] = (
         "named_method",
     ),
     (
-        re.compile(
+        lazy_compile(
             r"(?i)^(?:local_?search|hill_?climb\w*|hyperband\w*|successive_?halving\w*|"
             r"npenas\w*)$"
         ),
@@ -142,37 +146,37 @@ _STRATEGY_FAMILIES = {
 _RNN_CALLS = frozenset(
     {"LSTM", "LSTMCell", "GRU", "GRUCell", "RNN", "RNNCell", "Categorical", "multinomial"}
 )
-_POLICY_GRADIENT_RE = re.compile(
+_POLICY_GRADIENT_RE = lazy_compile(
     r"(?i)log_?probs?\w*[^\n*]{0,40}\*[^\n]{0,40}?\b(?:rewards?|advantages?)\b|"
     r"\b(?:rewards?|advantages?)\w*[^\n*]{0,40}\*[^\n]{0,40}?log_?probs?"
 )
 _SHORTCUT_NAMES: tuple[tuple[re.Pattern[str], str], ...] = (
     (_WEIGHT_SHARING_RE, "weight_sharing"),
     (
-        re.compile(r"(?i)^(?:lce\w*|\w*_lce|lcsvr\w*|\w*learning_?curve\w*|\w*extrapolat\w*)$"),
+        lazy_compile(r"(?i)^(?:lce\w*|\w*_lce|lcsvr\w*|\w*learning_?curve\w*|\w*extrapolat\w*)$"),
         "learning_curve_extrapolation",
     ),
     (
-        re.compile(
+        lazy_compile(
             r"(?i)^\w*(?:inherit\w*_?weight|weight_?inherit|warm_?start|load_parent|"
             r"parent_weights|network_morphism)\w*$"
         ),
         "warm_start",
     ),
     (
-        re.compile(r"(?i)^\w*(?:successive_?halving|hyperband|asha|early_?stop)\w*$"),
+        lazy_compile(r"(?i)^\w*(?:successive_?halving|hyperband|asha|early_?stop)\w*$"),
         "early_stopping",
     ),
 )
-_DERIVE_RE = re.compile(
+_DERIVE_RE = lazy_compile(
     r"(?i)^(?:genotype|get_genotype|_?derive\w*|_?parse|parse_(?:genotype|"
     r"arch\w*)|get_best\w*|best_arch\w*|_?discretize\w*|get_final_arch\w*|"
     r"export_top\w*|decode_arch\w*)$"
 )
 # Functions that sample architectures: `sample_arch()`, `random_architecture()` (random search)
-_SAMPLER_RE = re.compile(rf"^(?:sample_arch|{ARCH_RANDOM_SAMPLE}|random_?arch\w*)$")
+_SAMPLER_RE = lazy_compile(rf"^(?:sample_arch|{ARCH_RANDOM_SAMPLE}|random_?arch\w*)$")
 _LOG_CALLS = frozenset({"info", "print", "debug", "log", "write", "warning", "pprint"})
-_SAVE_CALLS_RE = re.compile(r"(?i)^(?:save\w*|dump\w*|write\w*|savetxt|to_json|to_csv)$")
+_SAVE_CALLS_RE = lazy_compile(r"(?i)^(?:save\w*|dump\w*|write\w*|savetxt|to_json|to_csv)$")
 
 
 @dataclass

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from auditor.facts import Facts
+from auditor.lazyre import lazy_compile
 from auditor.probes.pycode import (
     Code,
     Event,
@@ -24,30 +25,32 @@ from auditor.probes.pycode import (
 )
 from auditor.pyast import CallSite
 
-_OPTIMIZER_RE = re.compile(r"(?i)optim|^opt$|^opt_|_opt$|^scaler$")
-_EPOCH_RE = re.compile(
+# NOTE: the patterns are compiled on first use (auditor.lazyre): a second audit of an unchanged
+# repository replays this probe's findings from the index cache and matches none of them
+_OPTIMIZER_RE = lazy_compile(r"(?i)optim|^opt$|^opt_|_opt$|^scaler$")
+_EPOCH_RE = lazy_compile(
     r"^[ \t]*(?:async\s+)?for\s+\(?(?:\w+\s*,\s*)?(\w*epoch\w*|ep)\b[^\n]*?\bin\b"
     r"|^[ \t]*while\b[^\n]*\bepoch",
     re.M,
 )
-_EVAL_NAME_RE = re.compile(
+_EVAL_NAME_RE = lazy_compile(
     r"(?i)^(?:infer\w*|eval\w*|evaluate\w*|test\w*|valid\w*|"
     r"\w*_(?:eval|evaluate|evaluation|test|infer|inference|valid|validate|"
     r"validation))$"
 )
-_ACCURACY_RE = re.compile(r"(?i)accuracy|^top_?[15]|^correct|^eq$|^argmax$")
-_GENOTYPE_RE = re.compile(
+_ACCURACY_RE = lazy_compile(r"(?i)accuracy|^top_?[15]|^correct|^eq$|^argmax$")
+_GENOTYPE_RE = lazy_compile(
     r"\beval\(\s*[\"']genotypes?\.|\bgetattr\(\s*genotypes?\s*,|"
     r"\bgenotypes\.(?:[A-Z]\w*\b(?!\s*=)|lookup\(|get\(|load\w*\()|"
     r"add_argument\(\s*[\"']--(?:arch|genotype|cell|arch_name)[\"']|"
     r"\b(?:load_genotype|genotype_from\w*|parse_genotype|from_str|load_arch\w*|arch_from\w*)\("
 )
-_BENCH_QUERY_RE = re.compile(
+_BENCH_QUERY_RE = lazy_compile(
     r"^(?:query\w*|get_more_info|get_cost_info|find_best|"
     r"query_by_index|query_meta_info_by_index|get_net_config|"
     r"get_dataset_api|get_metric|get_performance)$"
 )
-_BENCH_RECEIVER_RE = re.compile(r"(?i)api|bench|\bnb\b|nb\d|nats|tabular|^nb$")
+_BENCH_RECEIVER_RE = lazy_compile(r"(?i)api|bench|\bnb\b|nb\d|nats|tabular|^nb$")
 _DATASET_MODULE_PREFIXES = (
     "torchvision.datasets.",
     "torchtext.datasets.",
@@ -58,8 +61,8 @@ _DATASET_MODULE_PREFIXES = (
 _DATASET_CALLS = frozenset(
     {"tensorflow_datasets.load", "datasets.load_dataset", "load_dataset", "tfds.load"}
 )
-_DATA_MODULE_RE = re.compile(r"(?i)(?:^|/)(?:\w*data\w*|\w*loader\w*)\.py$")
-_DATA_FUNC_RE = re.compile(
+_DATA_MODULE_RE = lazy_compile(r"(?i)(?:^|/)(?:\w*data\w*|\w*loader\w*)\.py$")
+_DATA_FUNC_RE = lazy_compile(
     r"(?i)^(?:make|get|load|build|create|prepare)_?\w*(?:dataset|data|"
     r"loader|splits?)s?\w*$"
 )
@@ -74,9 +77,9 @@ _SPLIT_CALLS = frozenset(
         "ShuffleSplit",
     }
 )
-_SPLIT_ASSIGN_RE = re.compile(r"(?i)^(?:train|valid|val|test)_?(?:idx|indices|index|split|ids)$")
-_SPLIT_VALUE_RE = re.compile(r"(?i)train_portion|valid_size|val_size|split_ratio|val_ratio")
-_ENV_RE = re.compile(
+_SPLIT_ASSIGN_RE = lazy_compile(r"(?i)^(?:train|valid|val|test)_?(?:idx|indices|index|split|ids)$")
+_SPLIT_VALUE_RE = lazy_compile(r"(?i)train_portion|valid_size|val_size|split_ratio|val_ratio")
+_ENV_RE = lazy_compile(
     r"(?P<versions>\b(?:torch|tf|tensorflow|np|numpy|jax|torchvision|sklearn|scipy|keras)"
     r"\.__version__|\btorch\.version\.(?:cuda|hip|git_version)\b|\bcudnn\.version\(|"
     r"\bsys\.version\b(?!_)|\bplatform\.(?:python_version|platform|version|release|system)\(|"
@@ -84,7 +87,7 @@ _ENV_RE = re.compile(
     r"|(?P<hardware>\bget_device_(?:name|properties|capability)\(|nvidia-smi|"
     r"\bplatform\.(?:processor|machine|node|uname)\(|\bGPUtil\.|\bcpuinfo\b|\blscpu\b)"
 )
-_TIMING_RE = re.compile(
+_TIMING_RE = lazy_compile(
     r"\b(?:time|perf_counter|perf_counter_ns|monotonic|default_timer|process_time|time_ns)\(\)"
     r"\s*-\s*\w|\b(?:now|utcnow)\(\)\s*-\s*\w|"
     r"\b(?P<until>(?:self\.)?\w*(?:end|stop|finish|toc|curr?|now)\w*)\s*-\s*"
@@ -94,8 +97,8 @@ _TIMING_RE = re.compile(
 # `end - start` is timing only when `start` is a clock reading: by its name (`start_time`, `t0`)
 # or by what either side is assigned (`start = time.time()`); `assert end - start == k` is index
 # arithmetic.
-_CLOCK_NAME_RE = re.compile(r"(?i)time|t0|tic")
-_CLOCK_CALL_RE = re.compile(
+_CLOCK_NAME_RE = lazy_compile(r"(?i)time|t0|tic")
+_CLOCK_CALL_RE = lazy_compile(
     r"\b(?:time|perf_counter|perf_counter_ns|monotonic|default_timer|time_ns|now|utcnow|"
     r"timestamp)\("
 )
@@ -103,7 +106,7 @@ _TIME_WORDS = (
     r"(?:elapsed\w*|runtime\w*|run_time\w*|wall_?clock\w*|wall_?time\w*|seconds|"
     r"budgets?|times|time_spent|search_time|train_time|cum_time\w*|gpu_?(?:hours|days))"
 )
-_CURVE_RE = re.compile(
+_CURVE_RE = lazy_compile(
     r"(?<!def )\b(?:plot|semilogx|semilogy|loglog|step|errorbar|fill_between)\s*\([^\n]*\b"
     + _TIME_WORDS
     + r"\b|\bxlabel\s*\(\s*[fr]?[\"'][^\"'\n]*(?i:time|runtime|wall|seconds|hours|budget)|"
@@ -112,23 +115,23 @@ _CURVE_RE = re.compile(
     + _TIME_WORDS
     + r"\b"
 )
-_PY_LOOP_RE = re.compile(r"\bfor\s+([\w\s,()]*?)\s+in\s+([^\n:\]]{1,200})")
-_SEED_TARGET_RE = re.compile(r"(?i)(?:^|[\s,(])(?:\w+_)?seeds?(?:$|[\s,)])")
-_SEED_ITER_RE = re.compile(r"(?i)seeds\b|seed_list|n_?seeds|num_?seeds|n_?runs_?seeds")
+_PY_LOOP_RE = lazy_compile(r"\bfor\s+([\w\s,()]*?)\s+in\s+([^\n:\]]{1,200})")
+_SEED_TARGET_RE = lazy_compile(r"(?i)(?:^|[\s,(])(?:\w+_)?seeds?(?:$|[\s,)])")
+_SEED_ITER_RE = lazy_compile(r"(?i)seeds\b|seed_list|n_?seeds|num_?seeds|n_?runs_?seeds")
 # A counted loop over runs: `for repeat in range(10)`, `for irun in range(times)`, or any variable
 # over `range(trials)` / `range(args.num_runs)`. NOTE: "repeats" alone also counts the blocks of
 # a stage (MnasNet, EfficientNet builders), so it names runs only as the loop variable.
-_RUN_VAR_RE = re.compile(
+_RUN_VAR_RE = lazy_compile(
     r"(?i)^(?:i_?)?(?:run|repeat|trial|repetition)(?:_?(?:id|idx|index|no|i))?$"
 )
-_RUN_COUNT_RE = re.compile(r"(?i)\b(?:n_|num_|number_of_)?(?:runs|trials|repetitions)\b")
+_RUN_COUNT_RE = lazy_compile(r"(?i)\b(?:n_|num_|number_of_)?(?:runs|trials|repetitions)\b")
 # Repeats of a latency or throughput measurement are not runs of an experiment.
-_MEASURE_SCOPE_RE = re.compile(r"(?i)latenc|throughput|speed|profil|warm_?up")
+_MEASURE_SCOPE_RE = lazy_compile(r"(?i)latenc|throughput|speed|profil|warm_?up")
 _NO_GRAD = frozenset({"torch.no_grad", "torch.inference_mode", "torch.set_grad_enabled"})
-_ACCURACY_CALL_RE = re.compile(r"(?i)accuracy")
+_ACCURACY_CALL_RE = lazy_compile(r"(?i)accuracy")
 # TensorFlow 1 evaluates by running an accuracy tensor: `sess.run(self.valid_acc)`, `acc_op`
-_SESSION_RUN_RE = re.compile(r"(?i)(?:^|\.)\w*sess\w*\.run$")
-_ACCURACY_TENSOR_RE = re.compile(r"(?i)(?:^|_)(?:acc|accuracy|top_?[15]|correct)(?:_|$)")
+_SESSION_RUN_RE = lazy_compile(r"(?i)(?:^|\.)\w*sess\w*\.run$")
+_ACCURACY_TENSOR_RE = lazy_compile(r"(?i)(?:^|_)(?:acc|accuracy|top_?[15]|correct)(?:_|$)")
 _GENOTYPE_ANCHORS = ("genotype", "--arch", "--cell", "from_str", "load_arch", "arch_from")
 _ENV_ANCHORS = (
     "version",
@@ -168,7 +171,7 @@ _CURVE_ANCHORS = (
     "incumbent",
     "best",
 )
-_PLOT_CALL_RE = re.compile(r"^(?:matplotlib|seaborn|plotly|graphviz)\b")
+_PLOT_CALL_RE = lazy_compile(r"^(?:matplotlib|seaborn|plotly|graphviz)\b")
 # Keras trains and evaluates through model methods: `model.fit(...)`, `model.evaluate(...)`.
 _KERAS_MODULES = frozenset({"tensorflow", "keras", "tf_keras"})
 _KERAS_TRAIN = frozenset({"fit", "fit_generator", "train_on_batch"})

@@ -8,12 +8,15 @@ import json
 import re
 from dataclasses import dataclass
 
+from auditor.lazyre import lazy_compile
 from auditor.pyast import PyModule
 from auditor.repo import Repo
 
 Lines = list[tuple[int, str]]
 
-_FENCE_RE = re.compile(r"^\s{0,3}(`{3,}|~{3,})\s*\{?\.?([\w+-]*)")
+# NOTE: the patterns are compiled on first use (auditor.lazyre): a second audit of an unchanged
+# repository replays the commands found in its scripts and docs from the index cache
+_FENCE_RE = lazy_compile(r"^\s{0,3}(`{3,}|~{3,})\s*\{?\.?([\w+-]*)")
 _SHELL_LANGS = frozenset(
     {
         "",
@@ -28,18 +31,18 @@ _SHELL_LANGS = frozenset(
         "terminal",
     }
 )
-_PROMPT_RE = re.compile(r"^\s*(?:\([\w.-]+\)\s*)?\$\s+(.*)$")
-_INDENTED_PROMPT_RE = re.compile(r"^(?: {4,}|\t)\s*(?:\([\w.-]+\)\s*)?\$\s+(.*)$")
-_RST_DIRECTIVE_RE = re.compile(
+_PROMPT_RE = lazy_compile(r"^\s*(?:\([\w.-]+\)\s*)?\$\s+(.*)$")
+_INDENTED_PROMPT_RE = lazy_compile(r"^(?: {4,}|\t)\s*(?:\([\w.-]+\)\s*)?\$\s+(.*)$")
+_RST_DIRECTIVE_RE = lazy_compile(
     r"^(\s*)\.\.\s+(?:code-block|code|sourcecode|prompt)::\s*"
     r"(bash|sh|shell|console|zsh|shell-session)\b"
 )
-_MAKE_VAR_RE = re.compile(r"^([A-Za-z_][\w.-]*)\s*(?:::?|\?|\+|!)?=\s*(.*)$")
-_MAKE_REF_RE = re.compile(r"\$[({]([A-Za-z_][\w.-]*)[)}]")
-_DOCKER_RE = re.compile(r"^\s*(RUN|CMD|ENTRYPOINT|WORKDIR|ENV)\s+(.*)$", re.I)
-_NB_BANG_RE = re.compile(r"^#\s*!\s*(.*)$")
-_NB_RUN_RE = re.compile(r"^#\s*%run\s+(.*)$")
-_NB_CELL_MAGIC_RE = re.compile(r"^#\s*%%(?:bash|sh|script\s+(?:bash|sh))\b")
+_MAKE_VAR_RE = lazy_compile(r"^([A-Za-z_][\w.-]*)\s*(?:::?|\?|\+|!)?=\s*(.*)$")
+_MAKE_REF_RE = lazy_compile(r"\$[({]([A-Za-z_][\w.-]*)[)}]")
+_DOCKER_RE = lazy_compile(r"^\s*(RUN|CMD|ENTRYPOINT|WORKDIR|ENV)\s+(.*)$", re.I)
+_NB_BANG_RE = lazy_compile(r"^#\s*!\s*(.*)$")
+_NB_RUN_RE = lazy_compile(r"^#\s*%run\s+(.*)$")
+_NB_CELL_MAGIC_RE = lazy_compile(r"^#\s*%%(?:bash|sh|script\s+(?:bash|sh))\b")
 
 
 @dataclass(frozen=True)
