@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from auditor.facts import Dependency, clip_snippet
+from auditor.lazyre import lazy_compile
 from auditor.probes.deps_specs import (
     Requirement,
     include_target,
@@ -28,12 +29,14 @@ from auditor.probes.deps_specs import (
 )
 
 MAX_PER_FILE = 400
-_POETRY_EXACT = re.compile(r"^\s*(?:===?)?\s*\d[\w.+!-]*\s*$")
-_SHA_OR_TAG = re.compile(r"^(?:[0-9a-f]{40}|v?\d+(?:\.\d+)+(?:[.-]?\w+)?)$", re.I)
-_LOCK_FIELD = re.compile(r'^(name|version)\s*=\s*"([^"]*)"\s*$')
-_CFG_SECTION = re.compile(r"^\[([^\]]+)\]\s*$")
-_CFG_KEY = re.compile(r"^([\w.-]+)\s*[=:]\s*(.*)$")
-_SHELL_SPLIT = re.compile(r"&&|\|\||;|\|")
+# NOTE: the patterns are compiled on first use (auditor.lazyre): a second audit of an unchanged
+# repository takes the dependencies of each file from the index cache and matches few of them
+_POETRY_EXACT = lazy_compile(r"^\s*(?:===?)?\s*\d[\w.+!-]*\s*$")
+_SHA_OR_TAG = lazy_compile(r"^(?:[0-9a-f]{40}|v?\d+(?:\.\d+)+(?:[.-]?\w+)?)$", re.I)
+_LOCK_FIELD = lazy_compile(r'^(name|version)\s*=\s*"([^"]*)"\s*$')
+_CFG_SECTION = lazy_compile(r"^\[([^\]]+)\]\s*$")
+_CFG_KEY = lazy_compile(r"^([\w.-]+)\s*[=:]\s*(.*)$")
+_SHELL_SPLIT = lazy_compile(r"&&|\|\||;|\|")
 
 
 @dataclass

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from auditor.facts import DocMention, DocTopic, Facts, clip_snippet
 from auditor.inventory import FileKind
+from auditor.lazyre import lazy_compile
 from auditor.probes.docs_text import (
     DocLine,
     Section,
@@ -35,17 +36,19 @@ MAX_MENTIONS_PER_FILE = 50
 
 _DOC_DIRS = frozenset({"docs", "doc", "documentation", "wiki"})
 _DOC_SUFFIXES = frozenset({".md", ".markdown", ".rst", ".txt", ".rest", ""})
-_NOT_DOCS = re.compile(
+# NOTE: the patterns are compiled on first use (auditor.lazyre): a second audit of an unchanged
+# repository takes each document's mentions from the index cache and matches few of them
+_NOT_DOCS = lazy_compile(
     r"^(?:licen[cs]e|copying|changelog|changes|history|code_of_conduct|contributing|security"
     r"|authors|contributors|notice|citation)\b",
     re.I,
 )
 
 
-_RUNS_PY_FILE = re.compile(r"\bpython[\d.]*\s+\S+\.py\b", re.I)
-_WORD = re.compile(r"\w+")
-_LINK_TARGET = re.compile(r"\]\([^)]*\)")
-_TABLE_ROW = re.compile(r"\s*\|")
+_RUNS_PY_FILE = lazy_compile(r"\bpython[\d.]*\s+\S+\.py\b", re.I)
+_WORD = lazy_compile(r"\w+")
+_LINK_TARGET = lazy_compile(r"\]\([^)]*\)")
+_TABLE_ROW = lazy_compile(r"\s*\|")
 
 
 def run(repo: Repo, facts: Facts) -> None:

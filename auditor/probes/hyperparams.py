@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import ast
 import posixpath
-import re
 from collections.abc import Iterator
 from typing import Literal
 
 from auditor.facts import Facts, Hyperparameter
+from auditor.lazyre import lazy_compile
 from auditor.probes import configfiles
 from auditor.probes.seed_apis import first_argument_text
 from auditor.pyast import CallSite, PyModule
@@ -59,7 +59,9 @@ _PARSER_MAKERS = (
     "add_parser",
     "add_mutually_exclusive_group",
 )
-_PARSER_LIKE_RE = re.compile(r"(?i)pars|group")
+# NOTE: the patterns are compiled on first use (auditor.lazyre): a second audit of an unchanged
+# repository takes each module's arguments from the index cache and matches none of them
+_PARSER_LIKE_RE = lazy_compile(r"(?i)pars|group")
 _ABSL_TYPES = {
     "integer": "int",
     "float": "float",
@@ -67,9 +69,9 @@ _ABSL_TYPES = {
     "boolean": "bool",
     "bool": "bool",
 }
-_TOKEN_STR_RE = re.compile(r"""(['"])(.*?)\1""")
-_TOKEN_KW_RE = re.compile(r"\b(default|type|help)\s*=\s*([^,)]+)")
-_TOKEN_POS2_RE = re.compile(r"""^\s*(['"]).*?\1\s*,\s*([^,)=]+?)\s*[,)]""")
+_TOKEN_STR_RE = lazy_compile(r"""(['"])(.*?)\1""")
+_TOKEN_KW_RE = lazy_compile(r"\b(default|type|help)\s*=\s*([^,)]+)")
+_TOKEN_POS2_RE = lazy_compile(r"""^\s*(['"]).*?\1\s*,\s*([^,)=]+?)\s*[,)]""")
 
 
 def run(repo: Repo, facts: Facts) -> None:

@@ -20,6 +20,7 @@ from auditor.facts import (
     clip_snippet,
 )
 from auditor.inventory import FileKind
+from auditor.lazyre import lazy_compile
 from auditor.probes.seed_apis import first_argument_text, seed_api, source_text
 from auditor.pyast import CallSite, PyModule
 from auditor.repo import Repo
@@ -48,15 +49,17 @@ _GENERATOR_TAKERS = frozenset(
 _TRUE = frozenset({"True", "1"})
 
 _NAMES = "|".join(_ENV)
-_ANY_ENV_RE = re.compile(_NAMES)
-_PY_ENV_RE = re.compile(rf"""['"]({_NAMES})['"]\s*(?:\]\s*=(?!=)|[,:])\s*(.+)$""")
-_MAGIC_ENV_RE = re.compile(rf"%env\s+({_NAMES})\s*=?\s*(\S+)")
-_SHELL_ENV_RE = re.compile(
+# NOTE: the patterns are compiled on first use (auditor.lazyre): a second audit of an unchanged
+# repository takes each file's settings from the index cache and matches few of them
+_ANY_ENV_RE = lazy_compile(_NAMES)
+_PY_ENV_RE = lazy_compile(rf"""['"]({_NAMES})['"]\s*(?:\]\s*=(?!=)|[,:])\s*(.+)$""")
+_MAGIC_ENV_RE = lazy_compile(rf"%env\s+({_NAMES})\s*=?\s*(\S+)")
+_SHELL_ENV_RE = lazy_compile(
     rf"""(?<![\w${{])({_NAMES})\s*(?::=|\?=|=)\s*("[^"]*"|'[^']*'|[^\s;&|]*)"""
 )
-_DOCKER_ENV_RE = re.compile(rf"^\s*ENV\s+({_NAMES})\s+(\S+)")
-_TOKEN_CUDNN_RE = re.compile(r"cudnn\.(benchmark|deterministic)\s*=(?!=)\s*([^#;]+)")
-_TOKEN_WORKER_RE = re.compile(r"worker_init_fn\s*=\s*([\w.]+)\s*(\()?")
+_DOCKER_ENV_RE = lazy_compile(rf"^\s*ENV\s+({_NAMES})\s+(\S+)")
+_TOKEN_CUDNN_RE = lazy_compile(r"cudnn\.(benchmark|deterministic)\s*=(?!=)\s*([^#;]+)")
+_TOKEN_WORKER_RE = lazy_compile(r"worker_init_fn\s*=\s*([\w.]+)\s*(\()?")
 
 
 @dataclass
