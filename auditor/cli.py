@@ -282,13 +282,25 @@ def _progress(quiet: bool) -> Callable[[str], None]:
     return say
 
 
-def _write(text: str, output: Path | None) -> None:
+def _write(text: str | bytes, output: Path | None) -> None:
+    """Write a rendered report (bytes are UTF-8 already) to a file, or to stdout."""
     if output is None:
-        sys.stdout.write(text)
+        stdout = sys.stdout
+        if isinstance(text, str):
+            stdout.write(text)
+        elif hasattr(stdout, "buffer"):  # NOTE: a replaced stdout (tests) may take text only
+            stdout.flush()
+            stdout.buffer.write(text)
+            stdout.buffer.flush()
+        else:
+            stdout.write(text.decode("utf-8"))
         return
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(text, encoding="utf-8")
+        if isinstance(text, str):
+            output.write_text(text, encoding="utf-8")
+        else:
+            output.write_bytes(text)
     except OSError as exc:
         raise AuditorError(f"{output}: cannot write: {exc.strerror}") from None
 

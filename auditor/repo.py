@@ -130,6 +130,8 @@ class Repo:
         text = self.text(entry.path)
         if text is None or entry.kind is not FileKind.NOTEBOOK:
             return text
+        # NOTE: not kept: only this reads a notebook's JSON, whose images can be megabytes
+        del self._text[entry.path]
         source, line_map, error = notebook_source(text)
         if error:
             self.read_notes.append(ReadNote(path=entry.path, mode="error", reason=error))

@@ -273,6 +273,21 @@ def test_the_plugin_stand_in_gives_way_to_the_real_loader() -> None:
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
+def test_a_report_in_bytes_reaches_a_stdout_that_takes_text_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """JSON is rendered as UTF-8 bytes; a stdout without a byte buffer gets the text."""
+    import io
+
+    from auditor.cli import _write
+
+    stdout = io.StringIO()
+    monkeypatch.setattr(sys, "stdout", stdout)
+    _write("before ", None)
+    _write('{"name": "café"}\n'.encode(), None)
+    assert stdout.getvalue() == 'before {"name": "café"}\n'
+
+
 def test_python_dash_m_entry_point(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "auditor", "--version"], capture_output=True, text=True, check=False

@@ -38,11 +38,13 @@ def test_notebook_code_lines_map_to_ipynb_lines(tmp_path: Path) -> None:
     }
     text = json.dumps(nb, indent=1)
     root = make_repo(tmp_path / "r", {"search.ipynb": text})
-    module = repo_at(root).module("search.ipynb")
+    repo = repo_at(root)
+    module = repo.module("search.ipynb")
     assert module is not None
     call = next(c for c in module.calls if c.name == "torch.manual_seed")
     file_line = module.file_line(call.line)
     assert "torch.manual_seed(0)" in text.splitlines()[file_line - 1]
+    assert "search.ipynb" not in repo._text  # the JSON (images and all) is not kept
 
 
 def test_malformed_notebook_is_noted_not_fatal(tmp_path: Path) -> None:

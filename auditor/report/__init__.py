@@ -36,7 +36,7 @@ _EXTENSIONS = {
 }
 
 
-Renderer = Callable[[AuditReport, Checklist], str]
+Renderer = Callable[[AuditReport, Checklist], str | bytes]  # bytes: UTF-8 already (JSON)
 
 
 def get_renderer(fmt: OutputFormat) -> Renderer:

@@ -24,7 +24,7 @@ def _text(report: AuditReport, checklist: Checklist) -> str:
     return render_text(report, checklist, width=110, color=False)
 
 
-FORMATS: dict[str, Callable[[AuditReport, Checklist], str]] = {
+FORMATS: dict[str, Callable[[AuditReport, Checklist], str | bytes]] = {
     "report.txt": _text,
     "report.json": get_renderer(OutputFormat.JSON),
     "report.md": get_renderer(OutputFormat.MARKDOWN),
@@ -35,8 +35,9 @@ FORMATS: dict[str, Callable[[AuditReport, Checklist], str]] = {
 
 @pytest.mark.parametrize("name", sorted(FORMATS))
 def test_golden(request: pytest.FixtureRequest, name: str) -> None:
-    text = FORMATS[name](canonical_report(), CHECKLIST)
-    assert text == FORMATS[name](canonical_report(), CHECKLIST), "output is not deterministic"
+    rendered = FORMATS[name](canonical_report(), CHECKLIST)
+    assert rendered == FORMATS[name](canonical_report(), CHECKLIST), "output is not deterministic"
+    text = rendered.decode("utf-8") if isinstance(rendered, bytes) else rendered
     golden.assert_golden(request, name, text)
 
 
