@@ -15,7 +15,7 @@ import io
 import re
 import tokenize
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -68,14 +68,16 @@ class CallSite:
 class Assign:
     """One assignment to a name or attribute (`x = ...`, `self.lr: float = ...`).
 
-    NOTE: like `CallSite`, the value's node is dropped once the tree is freed (unless small)
-    and found again on demand (`value`); the summary fields say what most probes ask of it.
+    NOTE: like `CallSite`, the value's node is dropped once the tree is freed and found again
+    on demand (`value`); the summary fields say what most probes ask of it. A small value keeps
+    its source text instead, which parses alone far faster than its module.
     """
 
     target: str  # qualified: self.lr, torch.backends.cudnn.benchmark
     line: int
     scope: str | None  # enclosing function, dotted; None at module level
-    kept: ast.expr | None  # the value's node, while held
+    kept: ast.expr | str | None  # the value's node while the tree is held; then a small
+    # value's source text (`release_tree`), else None
     span: Span  # the value's extent
     kind: type  # the value's node class: ast.Call, ast.Name, ast.IfExp...
     made_by: str | None  # a call's qualified callee ("" when it has none); None if no call
@@ -99,8 +101,11 @@ class Assign:
     @property
     def value(self) -> ast.expr:
         """The assigned value's node."""
-        if self.kept is not None:
-            return self.kept
+        kept = self.kept
+        if isinstance(kept, str):
+            return parse_value(kept, self.span)
+        if kept is not None:
+            return kept
         found = self.source.value(self.span)
         assert found is not None  # the same text parses to the same tree
         return found
@@ -332,9 +337,12 @@ class PyModule:
             object.__setattr__(info, "node", None)
             if dotted not in seeding and not any(_SEED_PARAM_RE.search(p) for p in info.params):
                 object.__setattr__(info, "kept_args", None)
+        lines = self.lines
         for assign in self.assigns:
-            if assign.kept is not None and not (_small(assign.kept) and _followed(assign)):
-                assign.kept = None
+            kept = assign.kept
+            if isinstance(kept, ast.expr):
+                small = _small(kept) and _followed(assign)
+                assign.kept = value_text(lines, assign.span) if small else None
 
 
 _SEED_PARAM_RE = re.compile(r"(?i)seed|rng|random|worker_init_fn|generator")
@@ -365,6 +373,37 @@ def _small(value: ast.expr) -> bool:
         return False
     args = [value.func, *value.args, *(k.value for k in value.keywords)]
     return all(a.__class__ in KEPT_VALUES for a in args)
+
+
+def value_text(lines: Sequence[str], span: Span) -> str:
+    """The exact source text of a span (`parse_value` reads it back)."""
+    start, col, end, end_col = span
+    chunk = [line.encode("utf-8", "surrogateescape") for line in lines[start - 1 : end]]
+    if len(chunk) == 1:
+        pieces = [chunk[0][col:end_col]]
+    else:
+        pieces = [chunk[0][col:], *chunk[1:-1], chunk[-1][:end_col]]
+    return b"\n".join(pieces).decode("utf-8", "surrogateescape")
+
+
+def parse_value(text: str, span: Span) -> ast.expr:
+    """The expression `value_text` cut from `span`, parsed alone, at its place in the file.
+
+    NOTE: in parentheses, so that a value over several lines parses; offsets are UTF-8 bytes,
+    so the first line's columns shift by the span's column less the parenthesis.
+    """
+    node = ast.parse(f"({text})", mode="eval").body
+    line_shift, col_shift = span[0] - 1, span[1] - 1
+    for sub in ast.walk(node):
+        if isinstance(sub, (ast.expr, ast.keyword, ast.arg)):
+            if sub.lineno == 1:
+                sub.col_offset += col_shift
+            if sub.end_lineno == 1 and sub.end_col_offset is not None:
+                sub.end_col_offset += col_shift
+            sub.lineno += line_shift
+            if sub.end_lineno is not None:
+                sub.end_lineno += line_shift
+    return node
 
 
 # Names a seed is read through (`args = parser.parse_args()`, `rng = default_rng(seed)`)

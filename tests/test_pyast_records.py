@@ -10,6 +10,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from auditor.pyast import Assign, CallSite, PyModule, parse_module
 
@@ -218,12 +220,13 @@ opt = make(lr=0.1) if flag else None
 
 def test_dropped_assigned_values_are_found_again() -> None:
     module = parse_module("m.py", textwrap.dedent(ASSIGNS))
-    before = [(a.target, a.span, a.kind, ast.dump(a.value)) for a in module.assigns]
+    before = [(a.target, a.span, a.kind, _dump(a.value)) for a in module.assigns]
     module.release_tree()
     kept = {a.target for a in module.assigns if a.kept is not None}
-    # calls of leaves and choices between leaves stay held; larger values are re-parsed
+    # calls of leaves and choices between leaves keep their text; larger values are re-parsed
     assert kept == {"g", "args", "fn", "cfg"}
-    assert [(a.target, a.span, a.kind, ast.dump(a.value)) for a in module.assigns] == before
+    assert all(isinstance(a.kept, str) for a in module.assigns if a.kept is not None)
+    assert [(a.target, a.span, a.kind, _dump(a.value)) for a in module.assigns] == before
     by_target = {a.target: a for a in module.assigns}
     assert by_target["OPS"].strings == 2 and by_target["PRIMITIVES"].strings == 2
     assert by_target["OPS"].refs == ("Skip", "conv3x3", "more")
@@ -232,6 +235,67 @@ def test_dropped_assigned_values_are_found_again() -> None:
     assert by_target["fn"].refs == ("helper", "other_helper")
     assert by_target["fn"].kind is ast.IfExp and by_target["seed"].kind is ast.BoolOp
     assert module.segment_at(by_target["seed"].span) == "args.seed or int(time.time())"
+
+
+def _dump(node: ast.AST) -> str:
+    return ast.dump(node, include_attributes=True)  # positions too: evidence quotes them
+
+
+# values kept as text must come back with every position: over several lines, after wide
+# characters (columns count UTF-8 bytes), with CRLF, tabs, backslashes and joined strings
+AWKWARD = (
+    "größe = 1; ψ = config.wärme\n"
+    "def f():\n"
+    "\tseed = (args.seed\n"
+    "\t        if args.seed is not None\n"
+    "\t        else 0)\n"
+    "\targs = parse(\n"
+    "\t    'naïve', n=-3,  # comment\n"
+    "\t    key=cfg.ü)\r\n"
+    "name = ('a'\n"
+    "        'b')\n"
+    "total = -\\\n"
+    "    limit\n"
+)
+
+
+def test_values_kept_as_text_come_back_with_their_positions() -> None:
+    module = parse_module("m.py", AWKWARD)
+    before = [(a.target, _dump(a.value)) for a in module.assigns]
+    module.release_tree()
+    assert {a.target for a in module.assigns if isinstance(a.kept, str)} == {
+        "größe", "ψ", "seed", "args", "name", "total"
+    }  # fmt: skip
+    assert [(a.target, _dump(a.value)) for a in module.assigns] == before
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    prefix=st.sampled_from(["args = ", "é = 0; cfg = ", "self.größe_seed: int = "]),
+    in_function=st.booleans(),
+    parts=st.lists(
+        st.sampled_from(["a", "b.c", "1", "'ß'", "-2", "None", "x.y.z"]), min_size=1, max_size=4
+    ),
+    breaks=st.lists(st.booleans(), min_size=4, max_size=4),
+    shape=st.sampled_from(["leaf", "call", "choice"]),
+)
+def test_any_small_value_comes_back_from_its_text(
+    prefix: str, in_function: bool, parts: list[str], breaks: list[bool], shape: str
+) -> None:
+    gaps = [",\n      " if b else ", " for b in breaks]
+    if shape == "leaf":
+        value = parts[0]
+    elif shape == "call":
+        value = "f(" + "".join(p + g for p, g in zip(parts, gaps, strict=False)) + "k=v)"
+    else:
+        value = f"({parts[0]}\n  if {parts[-1]} else {parts[len(parts) // 2]})"
+    source = ("def m(self):\n    " if in_function else "") + prefix + value + "\n"
+    module = parse_module("m.py", source)
+    [assign] = [a for a in module.assigns if a.target.endswith(("args", "cfg", "seed"))]
+    before = _dump(assign.value)
+    module.release_tree()
+    assert isinstance(assign.kept, str)
+    assert _dump(assign.value) == before
 
 
 FORWARD = """
@@ -245,10 +309,10 @@ def forward(self, x):
 
 def test_calls_in_functions_stay_held_only_where_a_seed_may_be_read_through_them() -> None:
     module = parse_module("m.py", textwrap.dedent(FORWARD))
-    before = [(a.target, ast.dump(a.value)) for a in module.assigns]
+    before = [(a.target, _dump(a.value)) for a in module.assigns]
     module.release_tree()
     assert {a.target for a in module.assigns if a.kept is not None} == {"args", "rng"}
-    assert [(a.target, ast.dump(a.value)) for a in module.assigns] == before
+    assert [(a.target, _dump(a.value)) for a in module.assigns] == before
 
 
 @pytest.mark.parametrize("kind", [CallSite, Assign])
