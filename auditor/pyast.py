@@ -17,6 +17,7 @@ import tokenize
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from sys import intern
 from typing import Any
 
 from auditor.facts import ReadMode, clip_snippet
@@ -55,6 +56,7 @@ class CallSite:
     def __setstate__(self, state: tuple[Any, ...]) -> None:
         (self.name, self.line, self.scope, self.kept, self.args_text, self.span,
          self.refs, self.keywords, self.source) = state  # fmt: skip
+        self.name = intern(self.name)  # NOTE: one copy of a name however many modules call it
 
     @property
     def node(self) -> ast.Call | None:
@@ -97,6 +99,9 @@ class Assign:
         (self.target, self.line, self.scope, self.kept, self.span, self.kind,
          self.made_by, self.name, self.arg_names, self.refs, self.strings,
          self.source) = state  # fmt: skip
+        self.target = intern(self.target)  # NOTE: like `CallSite.name`
+        if self.made_by:
+            self.made_by = intern(self.made_by)
 
     @property
     def value(self) -> ast.expr:
@@ -170,7 +175,7 @@ Loop = tuple[int, int, bool]  # first line, last line, True for a comprehension
 Handler = tuple[str | None, ...] | None  # names an `except` catches; None: a bare `except:`
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)  # NOTE: not frozen, like `CallSite`
 class FunctionInfo:
     """A function or method defined in the module, with what the probes read of its body.
 
@@ -192,6 +197,17 @@ class FunctionInfo:
     default_refs: tuple[str, ...] = ()  # qualified names given as defaults: `fn=default_fn`
     col: int = 0  # the `def`'s column: with `line`, where to find it again
     source: _Source | None = None
+
+    # NOTE: pickled as a plain tuple, like `CallSite`
+    def __getstate__(self) -> tuple[Any, ...]:
+        return (self.name, self.line, self.end_line, self.node, self.params, self.kept_args,
+                self.decorators, self.loops, self.returns_value, self.after_terminal,
+                self.default_refs, self.col, self.source)  # fmt: skip
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        (self.name, self.line, self.end_line, self.node, self.params, self.kept_args,
+         self.decorators, self.loops, self.returns_value, self.after_terminal,
+         self.default_refs, self.col, self.source) = state  # fmt: skip
 
     @property
     def args(self) -> ast.arguments | None:
@@ -333,10 +349,9 @@ class PyModule:
             elif call.kept is not None:
                 call.kept = None
         for dotted, info in self.functions.items():
-            # NOTE: in place (4x faster than dataclasses.replace): nothing else holds the info yet
-            object.__setattr__(info, "node", None)
+            info.node = None
             if dotted not in seeding and not any(_SEED_PARAM_RE.search(p) for p in info.params):
-                object.__setattr__(info, "kept_args", None)
+                info.kept_args = None
         lines = self.lines
         for assign in self.assigns:
             kept = assign.kept
@@ -634,7 +649,9 @@ def _index(module: PyModule, tree: ast.Module) -> None:
                 refs = tuple([q for v in call.args if v.__class__ in _NAMES and (q := qualname(v))])
             scope = scope_of(call.lineno)
             module.calls.append(
-                CallSite(qual, call.lineno, scope, call, "", _span(call), refs, keywords, source)
+                CallSite(
+                    intern(qual), call.lineno, scope, call, "", _span(call), refs, keywords, source
+                )
             )
     for assign in assigns:
         if assign.value is None:

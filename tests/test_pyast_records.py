@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 import pickle
+import sys
 import textwrap
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from auditor.pyast import Assign, CallSite, PyModule, parse_module
+from auditor.pyast import Assign, CallSite, FunctionInfo, PyModule, parse_module
 
 _LOOPS = (ast.For, ast.AsyncFor, ast.While)
 _COMPREHENSIONS = (ast.ListComp, ast.GeneratorExp, ast.SetComp, ast.DictComp)
@@ -315,19 +316,34 @@ def test_calls_in_functions_stay_held_only_where_a_seed_may_be_read_through_them
     assert [(a.target, _dump(a.value)) for a in module.assigns] == before
 
 
-@pytest.mark.parametrize("kind", [CallSite, Assign])
+RECORDS = """
+import torch
+rng = torch.Generator(seed=3)
+@torch.no_grad()
+def make(seed, n=2):
+    for i in x:
+        pass
+    return torch.Generator(seed=3)
+"""
+
+
+@pytest.mark.parametrize("kind", [CallSite, Assign, FunctionInfo])
 def test_records_keep_every_field_through_pickling(kind: type) -> None:
     """Records pickle as plain tuples of their fields (`__getstate__`): a field left out of
     them would come back missing."""
-    module = parse_module("m.py", "import torch\nrng = torch.Generator(seed=3)\n")
-    [record] = module.calls if kind is CallSite else module.assigns
+    module = parse_module("m.py", RECORDS)
+    last = {CallSite: module.calls[-1], Assign: module.assigns[-1]}
+    record = last.get(kind) or module.functions["make"]
     again = pickle.loads(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
     for name in (f.name for f in dataclasses.fields(record)):
         value, restored = getattr(record, name), getattr(again, name)
-        if name == "kept":
+        if isinstance(value, ast.AST):
             assert ast.dump(value) == ast.dump(restored)
         elif name == "source":
             assert (value.path, value.text) == (restored.path, restored.text)
         else:
             assert value == restored, name
     assert len(record.__getstate__()) == len(dataclasses.fields(record))
+    if kind is not FunctionInfo:  # names come back as one copy, however many modules hold them
+        name = again.name if isinstance(again, CallSite) else again.target
+        assert name is sys.intern(name[:1] + name[1:])  # an equal string, made anew
