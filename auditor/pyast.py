@@ -313,15 +313,7 @@ class PyModule:
 
     def segment_at(self, span: Span) -> str:
         """Source text of a span, clipped (see `segment`)."""
-        start, col, end, end_col = span
-        chunk = [ln.encode("utf-8", "surrogateescape") for ln in self.lines[start - 1 : end]]
-        if not chunk:
-            return ""
-        if len(chunk) == 1:
-            pieces = [chunk[0][col:end_col]]
-        else:
-            pieces = [chunk[0][col:], *chunk[1:-1], chunk[-1][:end_col]]
-        text = b"\n".join(pieces).decode("utf-8", "replace")
+        text = _span_bytes(self.lines, span).decode("utf-8", "replace")
         return text if len(text) <= 300 else text[:299] + "…"
 
     def is_live(self, line: int) -> bool:
@@ -392,13 +384,18 @@ def _small(value: ast.expr) -> bool:
 
 def value_text(lines: Sequence[str], span: Span) -> str:
     """The exact source text of a span (`parse_value` reads it back)."""
+    return _span_bytes(lines, span).decode("utf-8", "surrogateescape")
+
+
+def _span_bytes(lines: Sequence[str], span: Span) -> bytes:
+    """The UTF-8 bytes of a span, its lines joined by `\\n` (offsets are UTF-8 byte offsets)."""
     start, col, end, end_col = span
     chunk = [line.encode("utf-8", "surrogateescape") for line in lines[start - 1 : end]]
+    if not chunk:
+        return b""
     if len(chunk) == 1:
-        pieces = [chunk[0][col:end_col]]
-    else:
-        pieces = [chunk[0][col:], *chunk[1:-1], chunk[-1][:end_col]]
-    return b"\n".join(pieces).decode("utf-8", "surrogateescape")
+        return chunk[0][col:end_col]
+    return b"\n".join([chunk[0][col:], *chunk[1:-1], chunk[-1][:end_col]])
 
 
 def parse_value(text: str, span: Span) -> ast.expr:
