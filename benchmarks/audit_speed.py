@@ -120,6 +120,8 @@ def measure(repo: Path, pairs: int, env: dict[str, str], cache: str) -> None:
         )
     if "bandit" in med:
         print(f"  bandit / floor = {med['bandit'] / med['floor']:.1f}x")
+        peak = max(rss["cold"], rss["audit"])
+        print(f"  peak RSS / bandit's = {peak / rss['bandit']:.2f}x")
 
 
 def main() -> None:
